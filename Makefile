@@ -1,0 +1,58 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+VENV    := .venv
+PY      := $(VENV)/bin/python
+RAW     ?= samples
+HOST    ?= 127.0.0.1
+PORT    ?= 8000
+# The PostgreSQL that `make test` also runs the suite on when it is reachable.
+PG_URL  ?= postgres://postgres@127.0.0.1:5432/newsroom
+
+.PHONY: run test test-sqlite test-postgres lint format bench install clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	touch $@
+
+run: install
+	$(PY) manage.py migrate --noinput
+	-$(PY) manage.py import_articles $(RAW)
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install lint
+	$(PY) manage.py makemigrations --check --dry-run
+	$(MAKE) --no-print-directory test-sqlite
+	@if $(PY) -c "import psycopg; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+		$(MAKE) --no-print-directory test-postgres; \
+	elif [ -n "$$REQUIRE_POSTGRES" ]; then \
+		echo "PostgreSQL is not reachable at $(PG_URL), and REQUIRE_POSTGRES is set"; exit 1; \
+	else \
+		echo "NOTE: PostgreSQL is not reachable at $(PG_URL): ran the suite on SQLite only."; \
+	fi
+
+test-sqlite: install
+	@echo "== test suite on SQLite =="
+	env -u DATABASE_URL $(VENV)/bin/pytest
+
+test-postgres: install
+	@echo "== test suite on PostgreSQL ($(PG_URL)) =="
+	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: install
+	$(PY) bench/parse_bench.py
+	$(PY) bench/import_bench.py --files 1000 --db sqlite
+	$(PY) bench/import_bench.py --files 1000 --db postgres
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

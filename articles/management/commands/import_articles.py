@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from articles import importer
+from articles.models import Source
+from articles.parsing import PARSER_VERSION
+
+
+class Command(BaseCommand):
+    help = "Import raw digest files (files, folders of *.txt, globs) as articles."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("paths", nargs="*", help="files, folders (recursively) or globs")
+        parser.add_argument("--dry-run", action="store_true", help="parse only, write nothing")
+        parser.add_argument("--json", action="store_true", help="with --dry-run: print JSON")
+        parser.add_argument(
+            "--reparse",
+            action="store_true",
+            help="run the current parser again over stored sources parsed by an older one",
+        )
+        parser.add_argument(
+            "--force", action="store_true", help="with --reparse: every source, however new"
+        )
+
+    def handle(self, *args, paths: list[str], dry_run: bool, json: bool, reparse: bool,
+               force: bool, **options) -> None:  # fmt: skip
+        self.verbosity = options["verbosity"]
+        if json and not dry_run:
+            raise CommandError("--json goes with --dry-run")
+        if reparse:
+            results = self._reparse(force)
+        else:
+            if not paths:
+                raise CommandError("name at least one file, folder or glob")
+            files, results = importer.collect_paths(paths)
+            if dry_run:
+                results = self._dry_run(files, results, as_json=json)
+            else:
+                results = self._import(files, results)
+        failed = [r for r in results if r.status == "failed"]
+        if failed:
+            raise CommandError(f"{len(failed)} file(s) failed")
+
+    def _import(self, files: list[Path], results: list[importer.FileResult]):
+        started = time.monotonic()
+        for r in results:
+            self._report(r)
+        for index, path in enumerate(files, 1):
+            result = importer.import_file(path)
+            results.append(result)
+            self._report(result)
+            self._progress(index, len(files))
+        self._summary(results, time.monotonic() - started)
+        return results
+
+    def _reparse(self, force: bool):
+        started = time.monotonic()
+        sources = Source.objects.order_by("id")
+        if not force:
+            sources = sources.filter(parser_version__lt=PARSER_VERSION)
+        results = []
+        ids = list(sources.values_list("id", flat=True))
+        for index, source_id in enumerate(ids, 1):
+            result = importer.reparse_source(Source.objects.get(id=source_id))
+            results.append(result)
+            self._report(result)
+            for title in result.kept_edited:
+                self.stdout.write(f"  kept edited article: {title}")
+            self._progress(index, len(ids))
+        self._summary(results, time.monotonic() - started)
+        return results
+
+    def _dry_run(self, files: list[Path], results: list[importer.FileResult], as_json: bool):
+        records = [importer.dry_run_record(r.path, None, r.reason) for r in results]
+        for path in files:
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                records.append(importer.dry_run_record(str(path), None, exc.strerror or str(exc)))
+            else:
+                records.append(importer.dry_run_record(str(path), data))
+        if as_json:
+            self.stdout.write(json.dumps({"files": records}, ensure_ascii=False))
+        else:
+            for record in records:
+                if record["error"]:
+                    self.stdout.write(f"FAILED {record['path']}: {record['error']}")
+                else:
+                    self.stdout.write(f"ok {record['path']}: {len(record['articles'])} articles")
+                    for article in record["articles"]:
+                        self.stdout.write(f"  - {article['title']}")
+        return [
+            importer.FileResult(r["path"], "failed" if r["error"] else "parsed", r["error"] or "")
+            for r in records
+        ]
+
+    def _report(self, result: importer.FileResult) -> None:
+        if result.status == "failed":
+            self._clear_progress()
+            self.stderr.write(f"FAILED {result.path}: {result.reason}")
+        elif self.verbosity >= 2:
+            self._clear_progress()
+            self.stdout.write(f"{result.status} {result.path}: {result.articles} articles")
+
+    def _progress(self, done: int, total: int) -> None:
+        if not self.stdout.isatty():
+            return
+        width = 30
+        filled = width * done // max(total, 1)
+        self.stdout.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}", ending="")
+        self.stdout.flush()
+
+    def _clear_progress(self) -> None:
+        if self.stdout.isatty():
+            self.stdout.write("\r\033[K", ending="")
+
+    def _summary(self, results: list[importer.FileResult], seconds: float) -> None:
+        self._clear_progress()
+        statuses = ("imported", "reparsed", "skipped", "failed")
+        count = {s: sum(r.status == s for r in results) for s in statuses}
+        articles = sum(r.articles for r in results)
+        sections = sum(r.sections for r in results)
+        done = "reparsed" if count["reparsed"] else "imported"
+        self.stdout.write(
+            f"{len(results)} files: {count[done]} {done}, {count['skipped']} skipped, "
+            f"{count['failed']} failed; "
+            f"{articles} articles, {sections} sections in {seconds:.1f} s"
+        )

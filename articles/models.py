@@ -1,0 +1,184 @@
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
+
+from .markup import render_markdown
+
+SLUG_LENGTH = 80
+
+
+def make_slug(text: str, fallback: str = "article") -> str:
+    """A URL slug that keeps Chinese: ``GPT-5 为何迟迟不发`` -> ``gpt-5-为何迟迟不发``."""
+    return slugify(text, allow_unicode=True)[:SLUG_LENGTH].strip("-_") or fallback
+
+
+class Source(models.Model):
+    """One imported raw file, kept verbatim so every split can be redone."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    filename = models.CharField(max_length=500)
+    size = models.PositiveBigIntegerField(help_text="Bytes in the file as imported.")
+    raw_text = models.TextField(help_text="The decoded file; NULs are stored as U+FFFD.")
+    encoding = models.CharField(max_length=20)
+    origin_url = models.URLField(max_length=2000, blank=True)
+    page_url = models.URLField("mirror page URL", max_length=2000, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    parser_version = models.PositiveIntegerField()
+    warnings = models.JSONField(default=list, blank=True)
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-imported_at", "-id"]
+        indexes = [models.Index(fields=["-imported_at", "-id"], name="source_recent")]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class ArticleQuerySet(models.QuerySet["Article"]):
+    def published(self) -> ArticleQuerySet:
+        return self.filter(status=Article.Status.PUBLISHED)
+
+    def untouched(self) -> ArticleQuerySet:
+        return self.filter(edited=False)
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        PUBLISHED = "published", "published"
+        HIDDEN = "hidden", "hidden"
+        REVIEW = "review", "needs review"
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="articles")
+    position = models.PositiveIntegerField(help_text="Order in the source, from 1.")
+    title = models.CharField(max_length=500)
+    subtitle = models.CharField(max_length=500, blank=True)
+    slug = models.SlugField(max_length=SLUG_LENGTH, allow_unicode=True)
+    published_on = models.DateField(
+        help_text="The source's publication date, or the import date when it gives none."
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+    edited = models.BooleanField(
+        "edited by an editor",
+        default=False,
+        help_text="Re-imports and --reparse leave edited articles alone.",
+    )
+    span_start = models.PositiveIntegerField(help_text="Offset of the article in the raw text.")
+    span_end = models.PositiveIntegerField()
+    tags = models.ManyToManyField("Tag", through="ArticleTag", related_name="articles")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "position"], name="article_position"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-published_on", "-id"], name="article_listing"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("article", kwargs={"pk": self.pk, "slug": self.slug})
+
+    @property
+    def raw_span(self) -> str:
+        return self.source.raw_text[self.span_start : self.span_end]
+
+
+class Section(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
+    position = models.PositiveIntegerField()
+    heading = models.CharField(max_length=500, blank=True, help_text="Empty for the lead.")
+    anchor = models.SlugField(max_length=SLUG_LENGTH, allow_unicode=True, blank=True)
+    body = models.TextField("body (Markdown)", blank=True)
+    html = models.TextField(editable=False, help_text="body rendered and sanitised at save")
+
+    class Meta:
+        ordering = ["article", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "position"], name="section_position"),
+        ]
+
+    def __str__(self) -> str:
+        return self.heading or "(lead)"
+
+    def save(self, *args, **kwargs) -> None:
+        self.render()
+        if self.heading and not self.anchor:
+            self.anchor = make_slug(self.heading, fallback=f"section-{self.position}")
+        super().save(*args, **kwargs)
+
+    def render(self) -> None:
+        self.html = render_markdown(self.body)
+
+
+class Link(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="links")
+    position = models.PositiveIntegerField()
+    url = models.URLField(max_length=2000)
+
+    class Meta:
+        ordering = ["article", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "position"], name="link_position"),
+        ]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = make_slug(self.name, fallback="tag")
+        super().save(*args, **kwargs)
+
+
+class TagAlias(models.Model):
+    """Another name that means the tag: ``StepFun`` for ``阶跃星辰``."""
+
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        verbose_name_plural = "tag aliases"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ArticleTag(models.Model):
+    class Origin(models.TextChoices):
+        AUTO = "auto", "set automatically"
+        EDITOR = "editor", "set by an editor"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE)
+    origin = models.CharField(max_length=6, choices=Origin.choices, default=Origin.EDITOR)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "tag"], name="article_tag_once"),
+        ]
+        indexes = [models.Index(fields=["tag", "article"], name="tag_articles")]
+
+    def __str__(self) -> str:
+        return f"{self.article} / {self.tag}"
