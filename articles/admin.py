@@ -1,8 +1,12 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
 
 from .models import Article, ArticleTag, Link, Section, Source, Tag, TagAlias
+
+# Django 6 makes https the scheme assumed for a URL typed without one; say so now.
+URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
 class SectionInline(admin.StackedInline):
@@ -14,6 +18,7 @@ class SectionInline(admin.StackedInline):
 class LinkInline(admin.TabularInline):
     model = Link
     extra = 0
+    formfield_overrides = URL_FIELDS
 
 
 class ArticleTagInline(admin.TabularInline):
@@ -45,6 +50,7 @@ class SourceAdmin(admin.ModelAdmin):
         "parser_version", "warnings", "imported_at", "raw_text",
     ]  # fmt: skip
     inlines = [ArticleInline]
+    formfield_overrides = URL_FIELDS
 
 
 @admin.register(Article)

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Article, Section, Source, Tag
+
+from .rawfiles import ARTICLE_ONE, chrome
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def article(tmp_path):
+    from articles.importer import import_bytes
+
+    import_bytes(chrome(ARTICLE_ONE).encode(), "one.txt")
+    return Article.objects.get()
+
+
+@pytest.mark.parametrize("model", ["source", "article", "tag"])
+def test_every_model_has_a_changelist_and_a_search(client, eve, article, model):
+    Tag.objects.create(name="OpenAI")
+    client.force_login(eve)
+    response = client.get(reverse(f"admin:articles_{model}_changelist"), {"q": "智谱"})
+    assert response.status_code == 200
+
+
+def test_the_article_page_shows_its_sections_inline(client, eve, article):
+    client.force_login(eve)
+    response = client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    assert response.status_code == 200
+    assert "一、为什么要压缩缓存" in response.content.decode()
+
+
+def test_the_source_page_shows_its_raw_text_and_articles(client, eve, article):
+    client.force_login(eve)
+    response = client.get(reverse("admin:articles_source_change", args=[article.source_id]))
+    assert response.status_code == 200
+    assert "我自己的原文哦" in response.content.decode()
+
+
+def test_tags_autocomplete_in_the_article_form(client, eve, article):
+    Tag.objects.create(name="智谱")
+    client.force_login(eve)
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"term": "智", "app_label": "articles", "model_name": "articletag", "field_name": "tag"},
+    )
+    assert response.status_code == 200
+    assert response.json()["results"][0]["text"] == "智谱"
+
+
+def test_saving_in_the_admin_marks_the_article_as_edited(client, eve, article):
+    client.force_login(eve)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update(title="编辑改过的标题", published_on=article.published_on.isoformat())
+    for inline in client.get(url).context["inline_admin_formsets"]:
+        fs = inline.formset
+        data.update({f"{fs.prefix}-{k}": v for k, v in fs.management_form.initial.items()})
+        for i, f in enumerate(fs.forms):
+            for name, field in f.fields.items():
+                value = f.initial.get(name, field.initial)
+                if value is not None:
+                    data[f"{fs.prefix}-{i}-{name}"] = getattr(value, "pk", value)
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    article.refresh_from_db()
+    assert article.title == "编辑改过的标题" and article.edited
+
+
+def test_a_reader_cannot_reach_the_admin(client, alice):
+    client.force_login(alice)
+    response = client.get(reverse("admin:articles_article_changelist"))
+    assert response.status_code == 302
+
+
+def test_section_html_follows_its_markdown():
+    source = Source.objects.create(
+        sha256="0" * 64, filename="x", size=1, raw_text="x", encoding="utf-8", parser_version=1
+    )
+    article = Article.objects.create(
+        source=source, position=1, title="t", slug="t", published_on="2025-01-01",
+        span_start=0, span_end=1,
+    )  # fmt: skip
+    section = Section.objects.create(article=article, position=1, heading="小结", body="*重要*")
+    assert section.html == "<p><em>重要</em></p>" and section.anchor == "小结"

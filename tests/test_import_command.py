@@ -1,0 +1,216 @@
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from articles import importer
+from articles.models import Article, Link, Section, Source
+
+from .rawfiles import ARTICLE_ONE, ARTICLE_TWO, ORIGIN, PAGE, chrome
+
+pytestmark = pytest.mark.django_db
+
+DIGEST = chrome(f"{ARTICLE_ONE} {ARTICLE_TWO} #xx #xx")
+
+
+def run(*args: str) -> str:
+    out = StringIO()
+    call_command("import_articles", *args, stdout=out, stderr=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def digest_file(tmp_path):
+    path = tmp_path / "digest.txt"
+    path.write_text(DIGEST, encoding="utf-8")
+    return path
+
+
+def test_it_imports_articles_with_sections_links_and_spans(digest_file):
+    output = run(str(digest_file))
+
+    assert "1 files: 1 imported, 0 skipped, 0 failed; 2 articles, 6 sections" in output
+    source = Source.objects.get()
+    assert source.raw_text == DIGEST
+    assert source.origin_url == ORIGIN and source.page_url == PAGE
+    assert source.filename == "digest.txt" and source.encoding == "utf-8"
+    first, second = Article.objects.order_by("position")
+    assert (first.position, second.position) == (1, 2)
+    assert first.title == "智谱开源新模型" and first.subtitle == "推理速度提升三倍显存占用减半"
+    assert source.raw_text[first.span_start : first.span_end].startswith("#智谱开源新模型")
+    assert first.slug == "智谱开源新模型"
+    assert first.status == Article.Status.PUBLISHED and not first.edited
+    assert [s.heading for s in first.sections.all()] == [
+        "",
+        "一、为什么要压缩缓存",
+        "二、压缩方法的细节",
+    ]
+    assert list(first.links.values_list("url", flat=True)) == [
+        "https://arxiv.org/abs/2501.00001",
+        "https://github.com/example/glm-kv",
+    ]
+    last = first.sections.last()
+    assert '<a href="https://arxiv.org/abs/2501.00001" rel="nofollow noopener">' in last.html
+    assert last.anchor == "二压缩方法的细节"
+
+
+def test_it_skips_a_file_imported_before(digest_file, tmp_path):
+    run(str(digest_file))
+    copy = tmp_path / "again.txt"
+    copy.write_bytes(digest_file.read_bytes())
+
+    output = run(str(copy))
+
+    assert "0 imported, 1 skipped" in output
+    assert Source.objects.count() == 1 and Article.objects.count() == 2
+
+
+def test_a_bad_file_is_reported_in_one_line_and_the_batch_goes_on(tmp_path, digest_file):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 10)
+    err = StringIO()
+
+    with pytest.raises(CommandError, match="2 file"):
+        call_command("import_articles", str(tmp_path), stdout=StringIO(), stderr=err)
+
+    assert Source.objects.count() == 1
+    lines = err.getvalue().splitlines()
+    assert any(line.endswith("empty.txt: empty file") for line in lines)
+    assert any("binary.txt: binary file" in line for line in lines)
+
+
+def test_a_missing_path_fails_without_stopping_the_others(digest_file, tmp_path):
+    with pytest.raises(CommandError, match="1 file"):
+        run(str(tmp_path / "nope.txt"), str(digest_file))
+    assert Source.objects.count() == 1
+
+
+def test_folders_are_read_recursively_and_globs_expand(tmp_path):
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "one.txt").write_text(chrome(ARTICLE_ONE))
+    (tmp_path / "a" / "two.TXT").write_text(chrome(ARTICLE_TWO))
+    (tmp_path / "a" / "notes.md").write_text("not a digest")
+    (tmp_path / "g1.txt").write_text(chrome(ARTICLE_ONE + " 第二个文件。"))
+
+    run(str(tmp_path / "a"), str(tmp_path / "g*.txt"))
+
+    assert sorted(Source.objects.values_list("filename", flat=True)) == [
+        "g1.txt",
+        "one.txt",
+        "two.TXT",
+    ]
+
+
+def test_one_transaction_per_file(tmp_path, monkeypatch):
+    (tmp_path / "1.txt").write_text(chrome(ARTICLE_ONE))
+    (tmp_path / "2.txt").write_text(chrome(ARTICLE_TWO))
+    real = Link.objects.bulk_create
+
+    def fail_on_second_file(objs, *args, **kwargs):
+        objs = list(objs)
+        if Source.objects.count() == 2:
+            raise RuntimeError("disk full")
+        return real(objs, *args, **kwargs)
+
+    monkeypatch.setattr(Link.objects, "bulk_create", fail_on_second_file)
+    with pytest.raises(RuntimeError):
+        run(str(tmp_path))
+
+    assert list(Source.objects.values_list("filename", flat=True)) == ["1.txt"]
+    assert Article.objects.count() == 1
+    assert Section.objects.filter(article__source__filename="2.txt").count() == 0
+
+
+def test_dry_run_json_prints_the_documented_shape_and_writes_nothing(digest_file, tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    out = StringIO()
+
+    with pytest.raises(CommandError):
+        call_command(
+            "import_articles", str(tmp_path), "--dry-run", "--json", stdout=out, stderr=StringIO()
+        )
+
+    assert Source.objects.count() == 0
+    files = json.loads(out.getvalue())["files"]
+    good, bad = sorted(files, key=lambda f: f["error"] is not None)
+    assert set(good) == {
+        "path", "sha256", "encoding", "origin_url", "page_url", "published_on", "warnings",
+        "error", "articles",
+    }  # fmt: skip
+    assert good["path"] == str(digest_file)
+    assert good["sha256"] == importer.sha256_of(DIGEST.encode())
+    assert (good["encoding"], good["origin_url"], good["page_url"]) == ("utf-8", ORIGIN, PAGE)
+    assert good["published_on"] is None and good["warnings"] == [] and good["error"] is None
+    article = good["articles"][0]
+    assert set(article) == {"title", "subtitle", "links", "tags", "sections"}
+    assert article["sections"][0] == {
+        "heading": "",
+        "paragraphs": [
+            "本周智谱发布了新一代开源模型。它在多个基准上超过了同规模的 Llama 模型",
+            "研究团队表示新模型采用了改进的 KV Cache 压缩方法。",
+        ],
+    }
+    assert bad["error"] == "empty file" and bad["articles"] == []
+
+
+def test_dry_run_json_carries_the_publication_date(tmp_path):
+    path = tmp_path / "dated.txt"
+    path.write_text("发布时间：2025-01-17 08:30\n" + ARTICLE_TWO)
+    files = json.loads(run(str(path), "--dry-run", "--json"))["files"]
+    assert files[0]["published_on"] == "2025-01-17"
+
+
+def test_reparse_updates_untouched_articles_and_leaves_edited_ones_alone(digest_file):
+    run(str(digest_file))
+    first, second = Article.objects.order_by("position")
+    first.title = "编辑改过的标题"
+    first.edited = True
+    first.save()
+    Section.objects.filter(article=second).delete()  # as if an older parser lost them
+    Source.objects.update(parser_version=0)
+
+    output = run("--reparse")
+
+    assert "1 reparsed" in output
+    assert "kept edited article: 编辑改过的标题" in output
+    first.refresh_from_db()
+    assert first.title == "编辑改过的标题"
+    assert list(Article.objects.order_by("position").values_list("id", flat=True)) == [
+        first.id,
+        second.id,
+    ]
+    assert second.sections.count() == 3
+    assert Source.objects.get().parser_version > 0
+
+
+def test_reparse_skips_sources_of_the_current_parser_unless_forced(digest_file):
+    run(str(digest_file))
+    assert "0 files" in run("--reparse")
+    assert "1 files: 1 reparsed" in run("--reparse", "--force")
+    assert Article.objects.count() == 2
+
+
+def test_reparse_creates_and_deletes_articles_as_the_split_changes(digest_file):
+    run(str(digest_file))
+    source = Source.objects.get()
+    kept = Article.objects.get(position=1)
+    merged = Article.objects.get(position=2)
+    # Pretend an older parser had glued both articles into one.
+    kept.span_end = merged.span_end
+    kept.save()
+    merged.delete()
+
+    run("--reparse", "--force")
+
+    titles = list(source.articles.order_by("position").values_list("title", "id"))
+    assert titles[0] == ("智谱开源新模型", kept.id)
+    assert titles[1][0] == "DeepSeek-V3技术报告解读"
+    assert [a.position for a in source.articles.order_by("position")] == [1, 2]
+
+
+def test_the_command_needs_a_path():
+    with pytest.raises(CommandError, match="at least one"):
+        run()
