@@ -21,6 +21,7 @@ What a raw file looks like, and what the parser undoes:
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -174,12 +175,21 @@ def norm(text: str) -> str:
     >>> norm("新猜想#xff1a;已诞生")  # entities are decoded first
     '新猜想已诞生'
     """
-    text = unicodedata.normalize("NFKC", decode_entities(text))
-    return "".join(ch for ch in text if not _is_space_or_mark(ch))
+    return _letters(unicodedata.normalize("NFKC", decode_entities(text)))
 
 
-def _is_space_or_mark(ch: str) -> bool:
-    return ch.isspace() or unicodedata.category(ch)[0] in "PSZ"
+@functools.cache
+def _not_letters() -> dict[int, None]:
+    """Spaces, punctuation and symbols of the Basic Multilingual Plane."""
+    return {
+        code: None
+        for code in range(0x10000)
+        if chr(code).isspace() or unicodedata.category(chr(code))[0] in "PSZ"
+    }
+
+
+def _letters(text: str) -> str:
+    return text.translate(_not_letters())
 
 
 def decode_entities(text: str) -> str:
@@ -391,7 +401,9 @@ def _ends_with_url(text: str) -> bool:
 
 
 def _is_heading_like(seg: str) -> bool:
-    n = len(norm(seg))
+    if len(seg) > 4 * _HEADING_MAX:
+        return False
+    n = len(_letters(seg))
     return (
         0 < n <= _HEADING_MAX
         and seg[-1] not in _SENTENCE_END + "，、,：:"
@@ -405,7 +417,7 @@ def _is_heading_like(seg: str) -> bool:
 
 
 def _is_prose(seg: str) -> bool:
-    return any(ch in seg for ch in "。！？!?") or len(norm(seg)) > 60
+    return any(ch in seg for ch in "。！？!?") or len(_letters(seg)) > 60
 
 
 def _split_numbered(seg: str) -> tuple[str, str] | None:
@@ -574,4 +586,4 @@ def _is_description_copy(candidate: str, following: str) -> bool:
     if not candidate.endswith("…"):
         return False
     head = norm(candidate)
-    return len(head) >= 10 and norm(following).startswith(head)
+    return len(head) >= 10 and norm(following[: 2 * len(candidate)]).startswith(head)

@@ -214,3 +214,18 @@ def test_reparse_creates_and_deletes_articles_as_the_split_changes(digest_file):
 def test_the_command_needs_a_path():
     with pytest.raises(CommandError, match="at least one"):
         run()
+
+
+class Terminal(StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_terminal_gets_a_progress_bar_and_a_pipe_does_not(tmp_path):
+    (tmp_path / "1.txt").write_text(chrome(ARTICLE_ONE))
+    (tmp_path / "2.txt").write_text(chrome(ARTICLE_TWO))
+    terminal = Terminal()
+    call_command("import_articles", str(tmp_path), stdout=terminal)
+    assert "] 1/2" in terminal.getvalue() and "] 2/2" in terminal.getvalue()
+    Source.objects.all().delete()
+    assert "] 1/2" not in run(str(tmp_path))
