@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import glob
 import hashlib
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, reset_queries, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from . import parsing
-from .markup import paragraphs_to_markdown
+from . import parsing, prepare
 from .models import Article, Link, Section, Source, make_slug
 
 
@@ -31,6 +34,9 @@ class FileResult:
     articles: int = 0
     sections: int = 0
     kept_edited: list[str] = field(default_factory=list)
+
+    def named(self, path: str) -> FileResult:
+        return replace(self, path=path)
 
 
 def collect_paths(args: Iterable[str]) -> tuple[list[Path], list[FileResult]]:
@@ -61,28 +67,104 @@ def sha256_of(data: bytes) -> str:
 
 
 def import_file(path: Path) -> FileResult:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return FileResult(str(path), "failed", exc.strerror or str(exc))
-    return import_bytes(data, str(path))
+    return next(import_files([path], workers=0))
 
 
 def import_bytes(data: bytes, name: str) -> FileResult:
     sha = sha256_of(data)
-    existing = Source.objects.filter(sha256=sha).values_list("id", flat=True).first()
-    if existing is not None:
-        return FileResult(name, "skipped", "imported before", source_id=existing)
+    if (existing := _existing(sha)) is not None:
+        return existing.named(name)
     try:
-        digest = parsing.parse(data)
+        prepared = prepare.prepare(data)
     except parsing.ParseError as exc:
         return FileResult(name, "failed", str(exc))
+    return _store(prepared, sha, name, len(data))
+
+
+# Files prepared ahead of the one being written, per worker: bounds memory.
+_AHEAD = 4
+
+
+def import_files(paths: Iterable[Path], workers: int | None = None) -> Iterator[FileResult]:
+    """Import files in order, yielding a result as each one is done.
+
+    Parsing and rendering (most of the work) run in worker processes while
+    this process writes the previous files, one transaction each. With
+    ``workers=0`` everything happens in this process. Files seen before are
+    skipped without being parsed.
+    """
+    paths = list(paths)
+    if workers is None:
+        workers = (os.cpu_count() or 1) if len(paths) > 2 else 0
+    pool = (
+        ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        if workers
+        else None
+    )
+    pending: deque[tuple[str, str, int, Future | FileResult]] = deque()
+    seen: dict[str, str] = {}
+    try:
+        for path in paths:
+            name = str(path)
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                pending.append((name, "", 0, FileResult(name, "failed", exc.strerror or str(exc))))
+            else:
+                sha = sha256_of(data)
+                if sha in seen:
+                    skipped = FileResult(name, "skipped", f"same file as {seen[sha]}")
+                    pending.append((name, sha, 0, skipped))
+                elif (existing := _existing(sha)) is not None:
+                    pending.append((name, sha, 0, existing.named(name)))
+                else:
+                    seen[sha] = name
+                    work = pool.submit(prepare.prepare, data) if pool else _prepare_now(data)
+                    pending.append((name, sha, len(data), work))
+            while len(pending) > _AHEAD * max(workers, 1) or (pending and not pool):
+                yield _finish(*pending.popleft())
+        while pending:
+            yield _finish(*pending.popleft())
+    finally:
+        if pool:
+            pool.shutdown(cancel_futures=True)
+
+
+def _prepare_now(data: bytes) -> prepare.Prepared | FileResult:
+    try:
+        return prepare.prepare(data)
+    except parsing.ParseError as exc:
+        return FileResult("", "failed", str(exc))
+
+
+def _finish(name: str, sha: str, size: int, work) -> FileResult:
+    if isinstance(work, Future):
+        try:
+            work = work.result()
+        except parsing.ParseError as exc:
+            return FileResult(name, "failed", str(exc))
+    if isinstance(work, FileResult):
+        return work.named(name)
+    # Django keeps every query in DEBUG; a long import must not hoard them.
+    reset_queries()
+    return _store(work, sha, name, size)
+
+
+def _existing(sha: str) -> FileResult | None:
+    source_id = Source.objects.filter(sha256=sha).values_list("id", flat=True).first()
+    if source_id is None:
+        return None
+    return FileResult("", "skipped", "imported before", source_id=source_id)
+
+
+def _store(prepared: prepare.Prepared, sha: str, name: str, size: int) -> FileResult:
+    digest = prepared.digest
     try:
         with transaction.atomic():
             source = Source.objects.create(
                 sha256=sha,
                 filename=Path(name).name,
-                size=len(data),
+                size=size,
                 raw_text=digest.text,
                 encoding=digest.encoding,
                 origin_url=digest.origin_url or "",
@@ -91,7 +173,7 @@ def import_bytes(data: bytes, name: str) -> FileResult:
                 parser_version=parsing.PARSER_VERSION,
                 warnings=digest.warnings,
             )
-            articles, sections = _write_articles(source, digest.articles, first_position=1)
+            articles, sections = _write_articles(source, prepared, range(len(digest.articles)))
     except IntegrityError:
         # Another import stored the same file between our check and now.
         return FileResult(name, "skipped", "imported concurrently")
@@ -99,14 +181,17 @@ def import_bytes(data: bytes, name: str) -> FileResult:
 
 
 def _write_articles(
-    source: Source, parsed: list[parsing.Article], first_position: int
+    source: Source, prepared: prepare.Prepared, which: Iterable[int], first_position: int = 1
 ) -> tuple[int, int]:
+    """Create the articles ``which`` (indexes into the parse) of a source."""
+    which = list(which)
+    parsed = [prepared.digest.articles[i] for i in which]
     published_on = source.published_on or timezone.localdate()
     articles = Article.objects.bulk_create(
         [
             Article(
                 source=source,
-                position=first_position + i,
+                position=first_position + n,
                 title=a.title[:500],
                 subtitle=a.subtitle[:500],
                 slug=make_slug(a.title),
@@ -114,23 +199,23 @@ def _write_articles(
                 span_start=a.start,
                 span_end=a.end,
             )
-            for i, a in enumerate(parsed)
+            for n, a in enumerate(parsed)
         ]
     )
     sections: list[Section] = []
     links: list[Link] = []
-    for article, a in zip(articles, parsed, strict=True):
-        sections.extend(_sections_for(article, a))
-        links.extend(Link(article=article, position=i, url=u) for i, u in enumerate(a.links, 1))
+    for article, a, i in zip(articles, parsed, which, strict=True):
+        sections.extend(_sections_for(article, prepared.sections[i]))
+        links.extend(Link(article=article, position=n, url=u) for n, u in enumerate(a.links, 1))
     Section.objects.bulk_create(sections)
     Link.objects.bulk_create(links)
     return len(articles), len(sections)
 
 
-def _sections_for(article: Article, parsed: parsing.Article) -> list[Section]:
+def _sections_for(article: Article, rendered: list[prepare.RenderedSection]) -> list[Section]:
     out = []
     anchors: set[str] = set()
-    for position, s in enumerate(parsed.sections, 1):
+    for position, s in enumerate(rendered, 1):
         anchor = ""
         if s.heading:
             anchor = base = make_slug(s.heading, fallback=f"section-{position}")
@@ -138,15 +223,16 @@ def _sections_for(article: Article, parsed: parsing.Article) -> list[Section]:
             while anchor in anchors:
                 anchor, n = f"{base}-{n}", n + 1
             anchors.add(anchor)
-        section = Section(
-            article=article,
-            position=position,
-            heading=s.heading[:500],
-            anchor=anchor,
-            body=paragraphs_to_markdown(s.paragraphs, parsed.links),
+        out.append(
+            Section(
+                article=article,
+                position=position,
+                heading=s.heading[:500],
+                anchor=anchor,
+                body=s.body,
+                html=s.html,
+            )
         )
-        section.render()
-        out.append(section)
     return out
 
 
@@ -159,16 +245,17 @@ def reparse_source(source: Source) -> FileResult:
     """
     result = FileResult(source.filename, "reparsed", source_id=source.id)
     try:
-        digest = parsing.parse_text(source.raw_text, source.encoding)
+        prepared = prepare.prepare_text(source.raw_text, source.encoding)
     except parsing.ParseError as exc:
         return FileResult(source.filename, "failed", str(exc), source_id=source.id)
+    digest = prepared.digest
 
     with transaction.atomic():
         existing = list(source.articles.select_for_update().order_by("span_start"))
         edited = [a for a in existing if a.edited]
         result.kept_edited = [a.title for a in edited]
         fresh = [
-            p for p in digest.articles
+            i for i, p in enumerate(digest.articles)
             if not any(p.start < e.span_end and e.span_start < p.end for e in edited)
         ]  # fmt: skip
         reusable = [a for a in existing if not a.edited]
@@ -177,17 +264,17 @@ def reparse_source(source: Source) -> FileResult:
         source.articles.update(position=F("position") + parked)
 
         unmatched = []
-        for parsed in fresh:
-            match = _best_overlap(parsed, reusable)
+        for i in fresh:
+            match = _best_overlap(digest.articles[i], reusable)
             if match is None:
-                unmatched.append(parsed)
+                unmatched.append(i)
                 continue
             reusable.remove(match)
-            result.sections += _update_article(match, parsed)
+            result.sections += _update_article(match, digest.articles[i], prepared.sections[i])
             result.articles += 1
         Article.objects.filter(id__in=[a.id for a in reusable]).delete()
         first_free = 2 * parked + len(existing)
-        created, sections = _write_articles(source, unmatched, first_position=first_free)
+        created, sections = _write_articles(source, prepared, unmatched, first_free)
         result.articles += created
         result.sections += sections
 
@@ -213,7 +300,9 @@ def _best_overlap(parsed: parsing.Article, candidates: list[Article]) -> Article
     return best
 
 
-def _update_article(article: Article, parsed: parsing.Article) -> int:
+def _update_article(
+    article: Article, parsed: parsing.Article, rendered: list[prepare.RenderedSection]
+) -> int:
     article.title = parsed.title[:500]
     article.subtitle = parsed.subtitle[:500]
     article.slug = make_slug(parsed.title)
@@ -223,7 +312,7 @@ def _update_article(article: Article, parsed: parsing.Article) -> int:
     )
     article.sections.all().delete()
     article.links.all().delete()
-    sections = Section.objects.bulk_create(_sections_for(article, parsed))
+    sections = Section.objects.bulk_create(_sections_for(article, rendered))
     Link.objects.bulk_create(
         Link(article=article, position=i, url=u) for i, u in enumerate(parsed.links, 1)
     )

@@ -6,10 +6,12 @@ Everything that reaches a page as HTML goes through ``render_markdown``.
 from __future__ import annotations
 
 import re
+import threading
+from functools import partial
 
 import bleach
 import markdown
-from bleach.linkifier import Linker
+from bleach.linkifier import LinkifyFilter
 
 ALLOWED_TAGS = frozenset(
     {
@@ -21,21 +23,37 @@ ALLOWED_TAGS = frozenset(
 ALLOWED_ATTRIBUTES = {"a": ["href", "title"], "abbr": ["title"], "th": ["align"], "td": ["align"]}
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 
-_cleaner = bleach.Cleaner(
-    tags=ALLOWED_TAGS,
-    attributes=ALLOWED_ATTRIBUTES,
-    protocols=ALLOWED_PROTOCOLS,
-    strip=False,
-    strip_comments=True,
-)
-
 
 def _link_attrs(attrs: dict, new: bool = False) -> dict:
     attrs[(None, "rel")] = "nofollow noopener"
     return attrs
 
 
-_linker = Linker(callbacks=[_link_attrs], skip_tags={"pre", "code"}, parse_email=False)
+# One html5lib pass both cleans and linkifies bare URLs.
+_cleaner = bleach.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    protocols=ALLOWED_PROTOCOLS,
+    strip=False,
+    strip_comments=True,
+    filters=[
+        partial(
+            LinkifyFilter, callbacks=[_link_attrs], skip_tags={"pre", "code"}, parse_email=False
+        )
+    ],
+)
+# Building a Markdown instance costs more than converting a section, so each
+# thread keeps one and resets it between documents.
+_local = threading.local()
+
+
+def _markdown() -> markdown.Markdown:
+    md = getattr(_local, "md", None)
+    if md is None:
+        md = _local.md = markdown.Markdown(
+            extensions=["tables", "sane_lists"], output_format="html"
+        )
+    return md.reset()
 
 
 def render_markdown(source: str) -> str:
@@ -45,8 +63,7 @@ def render_markdown(source: str) -> str:
     as text), links get ``rel="nofollow noopener"``, and only http(s) and
     mailto links survive.
     """
-    html = markdown.markdown(source, extensions=["tables", "sane_lists"], output_format="html")
-    return _linker.linkify(_cleaner.clean(html))
+    return _cleaner.clean(_markdown().convert(source))
 
 
 _MD_SPECIAL = re.compile(r"([\\`*\[\]])|(?<!\w)_|_(?!\w)")

@@ -229,3 +229,31 @@ def test_a_terminal_gets_a_progress_bar_and_a_pipe_does_not(tmp_path):
     assert "] 1/2" in terminal.getvalue() and "] 2/2" in terminal.getvalue()
     Source.objects.all().delete()
     assert "] 1/2" not in run(str(tmp_path))
+
+
+def test_a_batch_goes_through_worker_processes_in_order(tmp_path):
+    bodies = [ARTICLE_ONE, ARTICLE_TWO, ARTICLE_ONE + " 又一篇。", ARTICLE_TWO + " 再一篇。"]
+    for i, body in enumerate(bodies):
+        (tmp_path / f"{i}.txt").write_text(chrome(body))
+    (tmp_path / "4.txt").write_bytes(b"\x00\x01\x02" * 100)
+    (tmp_path / "5.txt").write_text(chrome(ARTICLE_ONE))  # the same bytes as 0.txt
+
+    results = list(importer.import_files(sorted(tmp_path.iterdir()), workers=1))
+
+    assert [(r.path[-5:], r.status) for r in results] == [
+        ("0.txt", "imported"),
+        ("1.txt", "imported"),
+        ("2.txt", "imported"),
+        ("3.txt", "imported"),
+        ("4.txt", "failed"),
+        ("5.txt", "skipped"),
+    ]
+    assert results[4].reason.startswith("binary file")
+    assert results[5].reason == f"same file as {tmp_path / '0.txt'}"
+    assert list(Source.objects.order_by("id").values_list("filename", flat=True)) == [
+        "0.txt",
+        "1.txt",
+        "2.txt",
+        "3.txt",
+    ]
+    assert Section.objects.filter(html__contains="<p>").count() == Section.objects.count() > 0

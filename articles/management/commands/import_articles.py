@@ -50,8 +50,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         for r in results:
             self._report(r)
-        for index, path in enumerate(files, 1):
-            result = importer.import_file(path)
+        for index, result in enumerate(importer.import_files(files), 1):
             results.append(result)
             self._report(result)
             self._progress(index, len(files))

@@ -1,0 +1,45 @@
+"""Parse a raw file and render its sections: the CPU-bound half of an import.
+
+No Django here, so worker processes can run it while the importer writes the
+previous file to the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import parsing
+from .markup import paragraphs_to_markdown, render_markdown
+
+
+@dataclass
+class RenderedSection:
+    heading: str
+    body: str  # Markdown
+    html: str  # body rendered and sanitised
+
+
+@dataclass
+class Prepared:
+    digest: parsing.Digest
+    sections: list[list[RenderedSection]]  # per article, in order
+
+
+def prepare(data: bytes) -> Prepared:
+    """Parse and render a raw file; raises parsing.ParseError."""
+    return render(parsing.parse(data))
+
+
+def prepare_text(text: str, encoding: str) -> Prepared:
+    return render(parsing.parse_text(text, encoding))
+
+
+def render(digest: parsing.Digest) -> Prepared:
+    sections = []
+    for article in digest.articles:
+        rendered = []
+        for section in article.sections:
+            body = paragraphs_to_markdown(section.paragraphs, article.links)
+            rendered.append(RenderedSection(section.heading, body, render_markdown(body)))
+        sections.append(rendered)
+    return Prepared(digest, sections)
