@@ -1,6 +1,6 @@
 """Write parsed digests to the database.
 
-``import_file`` parses one raw file and stores it in one transaction;
+``import_files`` parses raw files and stores each in one transaction;
 ``reparse_source`` runs the current parser again over a stored source without
 touching what editors changed. Both return a :class:`FileResult`.
 """
@@ -70,17 +70,6 @@ def import_file(path: Path) -> FileResult:
     return next(import_files([path], workers=0))
 
 
-def import_bytes(data: bytes, name: str) -> FileResult:
-    sha = sha256_of(data)
-    if (existing := _existing(sha)) is not None:
-        return existing.named(name)
-    try:
-        prepared = prepare.prepare(data)
-    except parsing.ParseError as exc:
-        return FileResult(name, "failed", str(exc))
-    return _store(prepared, sha, name, len(data))
-
-
 # Files prepared ahead of the one being written, per worker: bounds memory.
 _AHEAD = 4
 
@@ -101,7 +90,8 @@ def import_files(paths: Iterable[Path], workers: int | None = None) -> Iterator[
         if workers
         else None
     )
-    pending: deque[tuple[str, str, int, Future | FileResult]] = deque()
+    # (path, sha256, size, the work: a result already, a Future, or the bytes)
+    pending: deque[tuple[str, str, int, FileResult | Future | bytes]] = deque()
     seen: dict[str, str] = {}
     try:
         for path in paths:
@@ -116,12 +106,12 @@ def import_files(paths: Iterable[Path], workers: int | None = None) -> Iterator[
                     skipped = FileResult(name, "skipped", f"same file as {seen[sha]}")
                     pending.append((name, sha, 0, skipped))
                 elif (existing := _existing(sha)) is not None:
-                    pending.append((name, sha, 0, existing.named(name)))
+                    pending.append((name, sha, 0, existing))
                 else:
                     seen[sha] = name
-                    work = pool.submit(prepare.prepare, data) if pool else _prepare_now(data)
+                    work = pool.submit(prepare.prepare, data) if pool else data
                     pending.append((name, sha, len(data), work))
-            while len(pending) > _AHEAD * max(workers, 1) or (pending and not pool):
+            while len(pending) > _AHEAD * workers:
                 yield _finish(*pending.popleft())
         while pending:
             yield _finish(*pending.popleft())
@@ -130,24 +120,18 @@ def import_files(paths: Iterable[Path], workers: int | None = None) -> Iterator[
             pool.shutdown(cancel_futures=True)
 
 
-def _prepare_now(data: bytes) -> prepare.Prepared | FileResult:
-    try:
-        return prepare.prepare(data)
-    except parsing.ParseError as exc:
-        return FileResult("", "failed", str(exc))
-
-
-def _finish(name: str, sha: str, size: int, work) -> FileResult:
-    if isinstance(work, Future):
-        try:
-            work = work.result()
-        except parsing.ParseError as exc:
-            return FileResult(name, "failed", str(exc))
+def _finish(name: str, sha: str, size: int, work: FileResult | Future | bytes) -> FileResult:
     if isinstance(work, FileResult):
         return work.named(name)
+    try:
+        prepared = work.result() if isinstance(work, Future) else prepare.prepare(work)
+    except parsing.ParseError as exc:
+        return FileResult(name, "failed", str(exc))
+    except Exception as exc:  # a parser bug or a dead worker must not stop the batch
+        return FileResult(name, "failed", f"unexpected {type(exc).__name__}: {exc}"[:300])
     # Django keeps every query in DEBUG; a long import must not hoard them.
     reset_queries()
-    return _store(work, sha, name, size)
+    return _store(prepared, sha, name, size)
 
 
 def _existing(sha: str) -> FileResult | None:

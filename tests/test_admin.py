@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from articles.importer import import_file
 from articles.models import Article, Section, Source, Tag
 
 from .rawfiles import ARTICLE_ONE, chrome
@@ -12,9 +13,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def article(tmp_path):
-    from articles.importer import import_bytes
-
-    import_bytes(chrome(ARTICLE_ONE).encode(), "one.txt")
+    (tmp_path / "one.txt").write_text(chrome(ARTICLE_ONE))
+    import_file(tmp_path / "one.txt")
     return Article.objects.get()
 
 

@@ -257,3 +257,20 @@ def test_a_batch_goes_through_worker_processes_in_order(tmp_path):
         "3.txt",
     ]
     assert Section.objects.filter(html__contains="<p>").count() == Section.objects.count() > 0
+
+
+def test_a_parser_crash_fails_that_file_only(tmp_path, monkeypatch):
+    (tmp_path / "1.txt").write_text(chrome(ARTICLE_ONE))
+    (tmp_path / "2.txt").write_text(chrome(ARTICLE_TWO))
+
+    def crash_on_deepseek(data):
+        if b"DeepSeek" in data:
+            raise IndexError("list index out of range")
+        return real(data)
+
+    real = importer.prepare.prepare
+    monkeypatch.setattr(importer.prepare, "prepare", crash_on_deepseek)
+    results = list(importer.import_files(sorted(tmp_path.iterdir()), workers=0))
+
+    assert [r.status for r in results] == ["imported", "failed"]
+    assert results[1].reason == "unexpected IndexError: list index out of range"
