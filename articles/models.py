@@ -41,9 +41,6 @@ class ArticleQuerySet(models.QuerySet["Article"]):
     def published(self) -> ArticleQuerySet:
         return self.filter(status=Article.Status.PUBLISHED)
 
-    def untouched(self) -> ArticleQuerySet:
-        return self.filter(edited=False)
-
 
 class Article(models.Model):
     class Status(models.TextChoices):
@@ -87,10 +84,6 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("article", kwargs={"pk": self.pk, "slug": self.slug})
-
-    @property
-    def raw_span(self) -> str:
-        return self.source.raw_text[self.span_start : self.span_end]
 
 
 class Section(models.Model):

@@ -27,19 +27,18 @@ class Command(BaseCommand):
             "--force", action="store_true", help="with --reparse: every source, however new"
         )
 
-    def handle(self, *args, paths: list[str], dry_run: bool, json: bool, reparse: bool,
-               force: bool, **options) -> None:  # fmt: skip
+    def handle(self, *args, **options) -> None:
         self.verbosity = options["verbosity"]
-        if json and not dry_run:
+        if options["json"] and not options["dry_run"]:
             raise CommandError("--json goes with --dry-run")
-        if reparse:
-            results = self._reparse(force)
+        if options["reparse"]:
+            results = self._reparse(options["force"])
         else:
-            if not paths:
+            if not options["paths"]:
                 raise CommandError("name at least one file, folder or glob")
-            files, results = importer.collect_paths(paths)
-            if dry_run:
-                results = self._dry_run(files, results, as_json=json)
+            files, results = importer.collect_paths(options["paths"])
+            if options["dry_run"]:
+                results = self._dry_run(files, results, as_json=options["json"])
             else:
                 results = self._import(files, results)
         failed = [r for r in results if r.status == "failed"]
