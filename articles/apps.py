@@ -1,6 +1,23 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = "Articles"
+
+    def ready(self) -> None:
+        # The search index follows every change of an article or a section,
+        # in the same transaction (articles.search.sync).
+        from . import search
+        from .models import Article, Section
+
+        def article_changed(sender, instance, **kwargs) -> None:
+            search.sync([instance.pk])
+
+        def section_changed(sender, instance, **kwargs) -> None:
+            search.sync([instance.article_id])
+
+        for signal in (post_save, post_delete):
+            signal.connect(article_changed, sender=Article, dispatch_uid=f"search-article-{signal}")
+            signal.connect(section_changed, sender=Section, dispatch_uid=f"search-section-{signal}")

@@ -21,7 +21,7 @@ from django.db import IntegrityError, reset_queries, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from . import parsing, prepare
+from . import parsing, prepare, search
 from .models import Article, Link, Section, Source, make_slug
 
 
@@ -144,7 +144,7 @@ def _existing(sha: str) -> FileResult | None:
 def _store(prepared: prepare.Prepared, sha: str, name: str, size: int) -> FileResult:
     digest = prepared.digest
     try:
-        with transaction.atomic():
+        with transaction.atomic(), search.batch():
             source = Source.objects.create(
                 sha256=sha,
                 filename=Path(name).name,
@@ -193,6 +193,7 @@ def _write_articles(
         links.extend(Link(article=article, position=n, url=u) for n, u in enumerate(a.links, 1))
     Section.objects.bulk_create(sections)
     Link.objects.bulk_create(links)
+    search.sync(a.id for a in articles)  # bulk_create sends no signals
     return len(articles), len(sections)
 
 
@@ -234,7 +235,7 @@ def reparse_source(source: Source) -> FileResult:
         return FileResult(source.filename, "failed", str(exc), source_id=source.id)
     digest = prepared.digest
 
-    with transaction.atomic():
+    with transaction.atomic(), search.batch():
         existing = list(source.articles.select_for_update().order_by("span_start"))
         edited = [a for a in existing if a.edited]
         result.kept_edited = [a.title for a in edited]
@@ -297,6 +298,7 @@ def _update_article(
     article.sections.all().delete()
     article.links.all().delete()
     sections = Section.objects.bulk_create(_sections_for(article, rendered))
+    search.sync([article.id])
     Link.objects.bulk_create(
         Link(article=article, position=i, url=u) for i, u in enumerate(parsed.links, 1)
     )

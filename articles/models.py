@@ -41,6 +41,12 @@ class ArticleQuerySet(models.QuerySet["Article"]):
     def published(self) -> ArticleQuerySet:
         return self.filter(status=Article.Status.PUBLISHED)
 
+    def search(self, text: str) -> ArticleQuerySet:
+        """The articles matching what a reader typed (see articles.search)."""
+        from .search import matching, parse_query
+
+        return matching(self, parse_query(text))
+
 
 class Article(models.Model):
     class Status(models.TextChoices):
@@ -128,9 +134,21 @@ class Link(models.Model):
         return self.url
 
 
+class TagQuerySet(models.QuerySet["Tag"]):
+    def named(self, name: str) -> TagQuerySet:
+        """Tags called ``name``, by name, slug or alias, whatever the case."""
+        return self.filter(
+            models.Q(name__iexact=name)
+            | models.Q(slug__iexact=name)
+            | models.Q(aliases__name__iexact=name)
+        ).distinct()
+
+
 class Tag(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
+
+    objects = TagQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

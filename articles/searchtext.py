@@ -16,8 +16,12 @@ Pure Python and dependency-free; no Django here.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from datetime import date as date_class
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKEN = re.compile(rf"([{_HAN}]+)|([^\W\d_{_HAN}]+)|(\d+)")
@@ -87,3 +91,153 @@ def term_phrases(term: str) -> list[tuple[list[str], bool]]:
 
 def _is_han(token: str) -> bool:
     return bool(re.match(rf"[{_HAN}]", token))
+
+
+# --------------------------------------------------------------------------
+# The query language
+
+
+@dataclass
+class Query:
+    """What a reader typed, understood.
+
+    ``"quoted phrase"``, ``-excluded``, ``#tag`` or ``tag:name``,
+    ``from:YYYY-MM-DD`` and ``to:YYYY-MM-DD``; everything else is plain text.
+    Syntax that does not parse is plain text too, so no input is an error.
+    """
+
+    terms: list[str] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    date_from: date | None = None
+    date_to: date | None = None
+
+    @property
+    def has_text(self) -> bool:
+        return bool(self.terms or self.excluded)
+
+
+MAX_QUERY_LENGTH = 500
+_QUERY_TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
+_DATE = re.compile(r"(from|to):(\d{4}-\d{2}-\d{2})", re.IGNORECASE)
+
+
+def parse_query(text: str) -> Query:
+    """
+    >>> parse_query('蒸馏 "KV Cache" -OpenAI #阶跃星辰 from:2025-01-01 to:2025-13-01')
+    Query(terms=['蒸馏', 'KV Cache', 'to:2025-13-01'], excluded=['OpenAI'], \
+tags=['阶跃星辰'], date_from=datetime.date(2025, 1, 1), date_to=None)
+    """
+    query = Query()
+    text = text.replace("\x00", " ")[:MAX_QUERY_LENGTH]
+    if text.count('"') % 2:
+        text = text.replace('"', " ")  # unbalanced: quotes are plain text
+    for match in _QUERY_TOKEN.finditer(text):
+        negated, quoted, word = match.groups()
+        if word is None:
+            target = query.excluded if negated else query.terms
+            if term_phrases(quoted):
+                target.append(quoted.strip())
+            continue
+        lower = word.lower()
+        if date := _DATE.fullmatch(word):
+            try:
+                day = date_class.fromisoformat(date.group(2))
+            except ValueError:
+                pass
+            else:
+                if date.group(1).lower() == "from":
+                    query.date_from = day
+                else:
+                    query.date_to = day
+                continue
+        if word.startswith("#") and len(word) > 1:
+            query.tags.append(word[1:])
+        elif lower.startswith("tag:") and len(word) > 4:
+            query.tags.append(word[4:])
+        elif word.startswith("-") and term_phrases(word[1:]):
+            query.excluded.append(word[1:])
+        elif term_phrases(word):
+            query.terms.append(word)
+    return query
+
+
+# --------------------------------------------------------------------------
+# Snippets
+
+SNIPPET_LENGTH = 80
+
+
+def term_pattern(terms: list[str]) -> re.Pattern[str] | None:
+    """A regex finding the terms as a reader sees them in the text.
+
+    Chinese anywhere, Latin where a word starts, case-insensitive, with any
+    punctuation or spacing between the parts of a term (``GPT-5``, ``GPT 5``).
+    """
+    parts = []
+    for term in terms:
+        pieces = [re.escape(p) for p in _PIECES.findall(_fold(term))]
+        if not pieces:
+            continue
+        start = "" if _is_han(pieces[0][0]) else rf"(?<![^\W_{_HAN}])"
+        parts.append(start + r"[\W_]*".join(pieces))
+    if not parts:
+        return None
+    # Longest first, so that "小模型" wins over "模型".
+    parts.sort(key=len, reverse=True)
+    return re.compile("|".join(parts), re.IGNORECASE)
+
+
+_PIECES = re.compile(rf"[{_HAN}]+|[^\W_{_HAN}]+")
+
+
+def snippet(text: str, terms: list[str], length: int = SNIPPET_LENGTH) -> str:
+    """About ``length`` characters of ``text`` around its first match, as safe
+    HTML: escaped, with every match wrapped in ``<mark>``.
+
+    >>> snippet("前面的话。OpenAI 用蒸馏训练了<b>小模型</b>。后面还有很多很多话。", ["蒸馏"], 20)
+    '…OpenAI 用<mark>蒸馏</mark>训练了&lt;b&gt;小模型&lt;…'
+    """
+    text = " ".join(text.split())
+    pattern = term_pattern(terms)
+    first = pattern.search(_fold_keep_length(text)) if pattern else None
+    start = 0
+    if first is not None:
+        # Start after a sentence end close before the match, else a little
+        # before it, but never inside a Latin word.
+        lookback = max(0, first.start() - length // 2)
+        boundary = max(text.rfind(mark, lookback, first.start()) for mark in "。！？；.!?")
+        if boundary >= 0:
+            start = boundary + 1
+        else:
+            start = max(0, first.start() - length // 4)
+            while start > 0 and _inside_word(text[start - 1 : start + 1]):
+                start -= 1
+    end = min(len(text), start + length)
+    if pattern:
+        # Never cut a match in half.
+        for match in pattern.finditer(_fold_keep_length(text), start, min(len(text), end + 40)):
+            if match.start() < end < match.end():
+                end = match.end()
+    window = text[start:end].strip()
+    out = []
+    last = 0
+    folded = _fold_keep_length(window)
+    for match in pattern.finditer(folded) if pattern else ():
+        out.append(html.escape(window[last : match.start()]))
+        out.append(f"<mark>{html.escape(window[match.start() : match.end()])}</mark>")
+        last = match.end()
+    out.append(html.escape(window[last:]))
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(text) else ""
+    return prefix + "".join(out) + suffix
+
+
+def _inside_word(pair: str) -> bool:
+    return pair.isascii() and pair.isalnum()
+
+
+def _fold_keep_length(text: str) -> str:
+    """Case-fold a text without moving any character (NFKC could)."""
+    folded = text.lower()
+    return folded if len(folded) == len(text) else text

@@ -1,0 +1,307 @@
+"""Full-text search over articles, on SQLite FTS5 or PostgreSQL tsvector.
+
+One layer for every page, feed and the API: :func:`search` takes what a
+reader typed plus filters and returns a page of hits. The index holds the
+tokens of :mod:`articles.searchtext` (Chinese bigrams, Latin words) and is
+kept current by :func:`sync`, which the importer calls and signals trigger
+(see ``apps.py``) inside the transaction that changed the articles.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import connection
+from django.db.models import Count
+from django.db.models.expressions import RawSQL
+from django.utils.html import strip_tags
+
+from .models import Article, Section, Tag
+from .searchtext import Query, index_text, parse_query, snippet, term_phrases
+
+# --------------------------------------------------------------------------
+# The index
+
+
+def _document(article: Article, sections: Iterable[Section]) -> tuple[str, str]:
+    """The tokens of an article's title and of its body."""
+    title = index_text(f"{article.title} {article.subtitle}")
+    body = index_text(" ".join(f"{s.heading} {plain_text(s.html)}" for s in sections))
+    return title, body
+
+
+def plain_text(section_html: str) -> str:
+    return html.unescape(strip_tags(section_html))
+
+
+def _vendor() -> str:
+    return connection.vendor
+
+
+def sync(article_ids: Iterable[int]) -> None:
+    """Bring the index in line with these articles: (re)index or drop each."""
+    ids = sorted(set(article_ids))
+    if not ids:
+        return
+    pending = _deferred.get()
+    if pending is not None:
+        pending.update(ids)
+        return
+    for chunk in _chunks(ids, 500):
+        articles = Article.objects.filter(id__in=chunk).only("id", "title", "subtitle")
+        sections: dict[int, list[Section]] = {}
+        for s in Section.objects.filter(article_id__in=chunk).only("article_id", "heading", "html"):
+            sections.setdefault(s.article_id, []).append(s)
+        docs = [(a.id, *_document(a, sections.get(a.id, []))) for a in articles]
+        _delete(chunk)
+        _insert(docs)
+
+
+def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
+
+
+def _delete(ids: list[int]) -> None:
+    marks = ",".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        if _vendor() == "postgresql":
+            cursor.execute(f"DELETE FROM articles_search WHERE article_id IN ({marks})", ids)
+        else:
+            cursor.execute(f"DELETE FROM articles_search WHERE rowid IN ({marks})", ids)
+
+
+def _insert(docs: list[tuple[int, str, str]]) -> None:
+    if not docs:
+        return
+    with connection.cursor() as cursor:
+        if _vendor() == "postgresql":
+            cursor.executemany(
+                "INSERT INTO articles_search (article_id, document) VALUES (%s, "
+                "setweight(to_tsvector('simple', %s), 'A') || to_tsvector('simple', %s))",
+                docs,
+            )
+        else:
+            cursor.executemany(
+                "INSERT INTO articles_search (rowid, title, body) VALUES (%s, %s, %s)", docs
+            )
+
+
+_deferred: ContextVar[set[int] | None] = ContextVar("deferred_search_sync", default=None)
+
+
+@contextmanager
+def batch() -> Iterator[None]:
+    """Collect the articles changed inside, and index each once at the end.
+
+    Use it inside the transaction: the index changes with the data or not at
+    all. On an exception nothing is indexed (the transaction rolls back).
+    """
+    if _deferred.get() is not None:
+        yield
+        return
+    changed: set[int] = set()
+    token = _deferred.set(changed)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    sync(changed)
+
+
+def rebuild() -> int:
+    """Drop and rebuild the whole index; returns the number of articles."""
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM articles_search")
+    ids = list(Article.objects.order_by("id").values_list("id", flat=True))
+    sync(ids)
+    return len(ids)
+
+
+SQLITE_SCHEMA = [
+    # Tokens come from articles.searchtext, so the tokenizer only splits on
+    # spaces; `prefix` makes one-character prefix queries (熊*) cheap.
+    "CREATE VIRTUAL TABLE articles_search USING fts5("
+    "title, body, tokenize = 'unicode61 remove_diacritics 0', prefix = '1')",
+    # Title and subtitle weigh five times the body in BM25.
+    "INSERT INTO articles_search (articles_search, rank) VALUES ('rank', 'bm25(5.0, 1.0)')",
+]
+POSTGRES_SCHEMA = [
+    "CREATE TABLE articles_search ("
+    " article_id bigint PRIMARY KEY"
+    "  REFERENCES articles_article (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,"
+    " document tsvector NOT NULL)",
+    "CREATE INDEX articles_search_document ON articles_search USING gin (document)",
+]
+
+
+# --------------------------------------------------------------------------
+# Queries
+
+
+def _fts5_match(terms: list[str]) -> str:
+    """An FTS5 MATCH expression, every token quoted: no input can break it."""
+    groups = []
+    for term in terms:
+        for tokens, prefix in term_phrases(term):
+            groups.append('"' + " ".join(tokens) + '"' + ("*" if prefix else ""))
+    return " AND ".join(groups)
+
+
+def _tsquery(terms: list[str]) -> str:
+    """The same for PostgreSQL's to_tsquery; tokens are letters and digits only."""
+    groups = []
+    for term in terms:
+        for tokens, prefix in term_phrases(term):
+            quoted = [f"'{t}'" for t in tokens]
+            if prefix:
+                quoted[-1] += ":*"
+            groups.append("(" + " <-> ".join(quoted) + ")")
+    return " & ".join(groups)
+
+
+def _matching_ids_sql(terms: list[str]) -> tuple[str, list[str]]:
+    if _vendor() == "postgresql":
+        return (
+            "SELECT article_id FROM articles_search WHERE document @@ to_tsquery('simple', %s)",
+            [_tsquery(terms)],
+        )
+    return "SELECT rowid FROM articles_search WHERE articles_search MATCH %s", [_fts5_match(terms)]
+
+
+def matching(queryset, query: Query):
+    """Filter a queryset of articles by the query's text, tags and dates."""
+    if query.terms:
+        sql, params = _matching_ids_sql(query.terms)
+        queryset = queryset.filter(id__in=RawSQL(sql, params))
+    for term in query.excluded:
+        sql, params = _matching_ids_sql([term])
+        queryset = queryset.exclude(id__in=RawSQL(sql, params))
+    for name in query.tags:
+        queryset = queryset.filter(tags__in=Tag.objects.named(name))
+    if query.date_from:
+        queryset = queryset.filter(published_on__gte=query.date_from)
+    if query.date_to:
+        queryset = queryset.filter(published_on__lte=query.date_to)
+    return queryset
+
+
+@dataclass
+class Hit:
+    article: Article
+    snippet: str  # safe HTML
+
+
+@dataclass
+class Results:
+    query: Query
+    order: str
+    hits: list[Hit]
+    count: int
+    page: int
+    has_next: bool
+    facets: list[tuple[Tag, int]]
+
+
+BEST, NEWEST = "best", "newest"
+PAGE_SIZE = 20
+
+
+def search(
+    text: str = "",
+    *,
+    tag: str | None = None,
+    source: int | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    order: str | None = None,
+    page: int = 1,
+    page_size: int = PAGE_SIZE,
+    facets: bool = True,
+) -> Results:
+    """A page of published articles matching what a reader typed and filters.
+
+    Best match first when there is text to match (unless ``order`` says
+    newest), newest first otherwise; ties go to the newer article.
+    """
+    query = parse_query(text)
+    if tag:
+        query.tags.append(tag)
+    query.date_from = max(filter(None, [query.date_from, date_from]), default=None)
+    query.date_to = min(filter(None, [query.date_to, date_to]), default=None)
+    if order not in (BEST, NEWEST):
+        order = BEST if query.terms else NEWEST
+    page = max(1, page)
+
+    found = matching(Article.objects.published(), query)
+    if source:
+        found = found.filter(source_id=source)
+    offset = (page - 1) * page_size
+    if order == BEST and query.terms:
+        ids = _ranked_ids(found, query.terms, offset, page_size + 1)
+    else:
+        ids = list(
+            found.order_by("-published_on", "-id").values_list("id", flat=True)[
+                offset : offset + page_size + 1
+            ]
+        )
+    has_next = len(ids) > page_size
+    ids = ids[:page_size]
+    articles = Article.objects.in_bulk(ids)
+    shown = [articles[i] for i in ids if i in articles]
+    hits = _with_snippets(shown, query.terms)
+    count = found.count() if (has_next or page > 1) else offset + len(hits)
+    facet_counts = _facets(found) if facets else []
+    return Results(query, order, hits, count, page, has_next, facet_counts)
+
+
+def _ranked_ids(found, terms: list[str], offset: int, limit: int) -> list[int]:
+    """Ids of the matches in rank order: the engine ranks, the ORM filters."""
+    filtered_sql, filtered_params = found.values("id").query.sql_with_params()
+    if _vendor() == "postgresql":
+        sql = (
+            "SELECT s.article_id FROM articles_search s"
+            " JOIN articles_article a ON a.id = s.article_id"
+            f" WHERE s.document @@ to_tsquery('simple', %s) AND s.article_id IN ({filtered_sql})"
+            " ORDER BY ts_rank_cd(s.document, to_tsquery('simple', %s)) DESC,"
+            " a.published_on DESC, a.id DESC LIMIT %s OFFSET %s"
+        )
+        tsquery = _tsquery(terms)
+        params = [tsquery, *filtered_params, tsquery, limit, offset]
+    else:
+        sql = (
+            "SELECT s.rowid FROM articles_search s"
+            " JOIN articles_article a ON a.id = s.rowid"
+            f" WHERE s.articles_search MATCH %s AND s.rowid IN ({filtered_sql})"
+            " ORDER BY s.rank, a.published_on DESC, a.id DESC LIMIT %s OFFSET %s"
+        )
+        params = [_fts5_match(terms), *filtered_params, limit, offset]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _with_snippets(articles: list[Article], terms: list[str]) -> list[Hit]:
+    """Snippets for the page shown only, cut from the original text."""
+    texts: dict[int, list[str]] = {a.id: [] for a in articles}
+    for s in Section.objects.filter(article_id__in=texts).order_by("article_id", "position"):
+        texts[s.article_id].append(plain_text(s.html))
+    hits = []
+    for article in articles:
+        body = " ".join(texts[article.id])
+        hits.append(Hit(article, snippet(f"{article.subtitle} {body}".strip(), terms)))
+    return hits
+
+
+def _facets(found, limit: int = 30) -> list[tuple[Tag, int]]:
+    counts = (
+        Tag.objects.filter(articles__in=found.values("id"))
+        .annotate(n=Count("articles"))
+        .order_by("-n", "name")[:limit]
+    )
+    return [(tag, tag.n) for tag in counts]
