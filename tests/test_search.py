@@ -1,0 +1,287 @@
+"""The search layer on the database in use (the suite runs on SQLite and on
+PostgreSQL): complete, exact for Chinese, ranked, current, and unbreakable."""
+
+from __future__ import annotations
+
+import html
+import importlib.util
+import random
+import re
+import sys
+import unicodedata
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils.html import strip_tags
+
+from articles import importer
+from articles.models import Article, ArticleTag, Section, Source, Tag
+from articles.search import search
+from articles.searchtext import SEPARATOR, index_text, term_phrases
+
+from .conftest import ROOT
+from .rawfiles import ARTICLE_ONE, ARTICLE_TWO, chrome
+
+pytestmark = pytest.mark.django_db
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+
+
+def load_generator():
+    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    """Articles from the bench generator, imported as a user would."""
+    generate = load_generator()
+    rng = random.Random(3)
+    for i in range(24):
+        text = generate.generate_digest(rng, i, articles=5, article_chars=260)
+        (tmp_path / f"{i:03}.txt").write_text(text, encoding="utf-8")
+    results = list(importer.import_files(sorted(tmp_path.iterdir()), workers=0))
+    assert {r.status for r in results} == {"imported"}
+    return {a.id: article_text(a) for a in Article.objects.prefetch_related("sections")}
+
+
+def article_text(article: Article) -> str:
+    body = " ".join(
+        f"{s.heading} {html.unescape(strip_tags(s.html))}" for s in article.sections.all()
+    )
+    return f"{article.title} {article.subtitle} {body}"
+
+
+def fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def truth(corpus: dict[int, str], query: str) -> set[int]:
+    """The rule, by scanning: a Chinese term anywhere, a Latin term where a
+    word starts, case-insensitive; every term of the query."""
+    found = set(corpus)
+    for term in query.split():
+        term = fold(term)
+        start = "" if re.match(f"[{HAN}]", term) else rf"(?<![^\W_{HAN}])"
+        pattern = re.compile(start + re.escape(term))
+        found &= {i for i, text in corpus.items() if pattern.search(fold(text))}
+    return found
+
+
+def model(corpus_tokens: dict[int, list[list[str]]], query: str) -> set[int]:
+    """What the index should answer, worked out in Python from the tokens:
+    each phrase must be consecutive tokens of one column, the last one a
+    prefix when asked. Both engines must agree with it, so with each other."""
+
+    def has(columns: list[list[str]], tokens: list[str], prefix: bool) -> bool:
+        n = len(tokens)
+        for column in columns:
+            for i in range(len(column) - n + 1):
+                window = column[i : i + n]
+                if window[:-1] == tokens[:-1] and (
+                    window[-1].startswith(tokens[-1]) if prefix else window[-1] == tokens[-1]
+                ):
+                    return True
+        return False
+
+    phrases = [p for term in query.split() for p in term_phrases(term)]
+    return {i for i, cols in corpus_tokens.items() if all(has(cols, *p) for p in phrases)}
+
+
+def queries_for(corpus: dict[int, str]) -> list[str]:
+    fixed = [
+        "熊", "的", "模", "蒸馏", "模型", "小模型", "注意力机制", "开源社区", "向量数据库",
+        "GPT-5", "o1-mini", "KV Cache", "93.7%", "OpenAI", "Open", "AI", "Qwen2.5",
+        "DeepSeek-V3", "Transformer", "LLM", "OpenAI 蒸馏", "GPT-4o 模型", "训练 推理 数据",
+        "量子计算机", "不存在的词语组合", "zzz",
+    ]  # fmt: skip
+    rng = random.Random(5)
+    texts = list(corpus.values())
+    sampled = []
+    while len(sampled) < 34:
+        runs = re.findall(f"[{HAN}]+", rng.choice(texts))
+        run = rng.choice(runs)
+        size = rng.choice([1, 2, 3, 4, 5])
+        if len(run) >= size:
+            start = rng.randrange(len(run) - size + 1)
+            sampled.append(run[start : start + size])
+    return fixed + sampled
+
+
+def test_search_is_complete_and_exact_for_chinese_on_a_generated_corpus(corpus):
+    tokens = {}
+    for article in Article.objects.prefetch_related("sections"):
+        title = index_text(f"{article.title} {article.subtitle}").split()
+        body = index_text(
+            " ".join(
+                f"{s.heading} {html.unescape(strip_tags(s.html))}" for s in article.sections.all()
+            )
+        ).split()
+        tokens[article.id] = [title, body]
+    queries = queries_for(corpus)
+    assert len(queries) >= 50
+
+    for query in queries:
+        found = {h.article.id for h in search(query, page_size=10_000, facets=False).hits}
+        expected = truth(corpus, query)
+        assert expected <= found, f"missed for {query!r}: {len(expected - found)}"
+        if re.fullmatch(f"[{HAN}]+", query):
+            assert found == expected, f"extra for {query!r}: {len(found - expected)}"
+        assert found == model(tokens, query), query
+    # The corpus is dense enough that the queries mean something.
+    assert sum(bool(truth(corpus, q)) for q in queries) >= 45
+
+
+def test_the_count_is_right_past_the_first_page(corpus):
+    first = search("模型", page_size=5, facets=False)
+    everything = search("模型", page_size=10_000, facets=False)
+    assert first.has_next and first.count == len(everything.hits) > 5
+
+
+HOSTILE = [
+    '"unbalanced', "*", "NEAR(", "OR", "AND", "a OR b", "(", ")", "-", "--", "- -",
+    "🤖", "🤖 蒸馏", "x" * 10_000, "\x00", "a\x00b", '""', '"" *', "^", "title:模型",
+    "{title}: x", "NOT", "'; DROP TABLE articles_article; --", "from:", "to:9999-99-99",
+    "#", "tag:", "%", "_", "\\", "'", ":*", "!", "<->", "&", "|",
+]  # fmt: skip
+
+
+@pytest.fixture
+def imported(tmp_path):
+    """Import one digest made of the given article bodies."""
+
+    def imported(*bodies: str) -> None:
+        path = tmp_path / f"{len(list(tmp_path.iterdir()))}.txt"
+        path.write_text(chrome(" ".join(bodies)))
+        assert importer.import_file(path).status == "imported"
+
+    return imported
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_no_input_breaks_the_search(imported, text):
+    imported(ARTICLE_ONE)
+    for order in ("best", "newest"):
+        results = search(text, order=order)
+        assert results.count >= 0
+
+
+@pytest.fixture
+def two_articles(imported):
+    imported(ARTICLE_ONE, ARTICLE_TWO)
+    return Article.objects.order_by("position")
+
+
+def test_the_query_language(two_articles):
+    zhipu, deepseek = two_articles
+    tag = Tag.objects.create(name="开源")
+    ArticleTag.objects.create(article=deepseek, tag=tag)
+    Article.objects.filter(id=zhipu.id).update(published_on="2025-01-10")
+    Article.objects.filter(id=deepseek.id).update(published_on="2025-01-20")
+
+    def titles(text: str) -> list[str]:
+        return sorted(h.article.title for h in search(text).hits)
+
+    assert titles("模型") == ["DeepSeek-V3技术报告解读", "智谱开源新模型"]
+    assert titles("模型 -DeepSeek") == ["智谱开源新模型"]
+    assert titles('"KV Cache 压缩"') == ["智谱开源新模型"]
+    assert titles('"Cache KV"') == []
+    assert titles("模型 #开源") == ["DeepSeek-V3技术报告解读"]
+    assert titles("tag:开源") == ["DeepSeek-V3技术报告解读"]
+    assert titles("from:2025-01-15") == ["DeepSeek-V3技术报告解读"]
+    assert titles("to:2025-01-15 模型") == ["智谱开源新模型"]
+    assert titles("to:2025-13-45") == []  # not a date: plain text, matching nothing
+
+
+def test_title_matches_rank_first_and_newest_order_is_offered(imported):
+    imported(
+        "#推理框架评测 第一篇的副标题 这篇文章的正文很普通。",
+        "#另一篇新闻 第二篇的副标题 正文里提到推理框架。后面又提到推理框架。",
+        "#无关的新闻 第三篇的副标题 正文里什么也没有提到。",
+    )
+    titled, mentioned, _ = Article.objects.order_by("position")
+    Article.objects.filter(id=titled.id).update(published_on="2025-01-10")
+    Article.objects.filter(id=mentioned.id).update(published_on="2025-01-20")
+
+    best = search("推理框架")
+    assert best.order == "best"
+    assert [h.article.id for h in best.hits] == [titled.id, mentioned.id]
+    newest = search("推理框架", order="newest")
+    assert [h.article.id for h in newest.hits] == [mentioned.id, titled.id]
+    assert search("").order == "newest"
+
+
+def test_hits_carry_highlighted_snippets_from_escaped_text(imported):
+    imported("#标题测试 副标题 这里有 <script>alert(1)</script> 和蒸馏方法。后面还有很多文字。")
+    (hit,) = search("蒸馏").hits
+    assert "<mark>蒸馏</mark>" in hit.snippet
+    assert "&lt;/script&gt;" in hit.snippet
+    assert "<" not in hit.snippet.replace("<mark>", "").replace("</mark>", "")
+
+
+def test_facets_count_tags_in_the_current_result(two_articles):
+    zhipu, deepseek = two_articles
+    open_source = Tag.objects.create(name="开源")
+    moe = Tag.objects.create(name="MoE")
+    for article in (zhipu, deepseek):
+        ArticleTag.objects.create(article=article, tag=open_source)
+    ArticleTag.objects.create(article=deepseek, tag=moe)
+    assert search("模型").facets == [(open_source, 2), (moe, 1)]
+    assert search("智谱").facets == [(open_source, 1)]
+
+
+def test_the_index_follows_every_change(two_articles):
+    zhipu, deepseek = two_articles
+    section = zhipu.sections.last()
+    assert search("低秩矩阵").count == 1
+
+    section.body = "改写后的内容提到了量子纠缠。"
+    section.save()
+    assert search("低秩矩阵").count == 0
+    assert [h.article.id for h in search("量子纠缠").hits] == [zhipu.id]
+
+    zhipu.title = "全新标题关于光子芯片"
+    zhipu.save()
+    assert search("光子芯片").count == 1
+
+    Section.objects.create(article=deepseek, position=99, heading="新增", body="超导材料。")
+    assert search("超导材料").count == 1
+
+    deepseek.delete()
+    assert search("超导材料").count == 0
+    Source.objects.all().delete()
+    assert search("量子纠缠").count == 0
+
+
+def test_hidden_articles_are_not_found(two_articles):
+    zhipu, _ = two_articles
+    zhipu.status = Article.Status.HIDDEN
+    zhipu.save()
+    assert search("智谱").count == 0
+
+
+def test_rebuild_search_index_rebuilds_from_scratch(two_articles):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM articles_search")
+    assert search("智谱").count == 0
+    out = StringIO()
+    call_command("rebuild_search_index", stdout=out)
+    assert "indexed 2 articles" in out.getvalue()
+    assert search("智谱").count == 1
+
+
+def test_the_queryset_entry_point_matches_like_the_page(two_articles):
+    assert list(Article.objects.search("智谱 模型").values_list("title", flat=True)) == [
+        "智谱开源新模型"
+    ]
+    assert Article.objects.search("").count() == 2
+
+
+def test_tails_sit_after_the_separator():
+    assert index_text("熊辉")[-len(SEPARATOR) - 2 :] == f"{SEPARATOR} 辉"
