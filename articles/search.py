@@ -221,7 +221,7 @@ def search(
     date_to: date | None = None,
     order: str | None = None,
     page: int = 1,
-    page_size: int = PAGE_SIZE,
+    page_size: int | None = None,
     facets: bool = True,
 ) -> Results:
     """A page of published articles matching what a reader typed and filters.
@@ -237,6 +237,7 @@ def search(
     if order not in (BEST, NEWEST):
         order = BEST if query.terms else NEWEST
     page = max(1, page)
+    page_size = page_size or PAGE_SIZE
 
     found = matching(Article.objects.published(), query)
     if source:

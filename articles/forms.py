@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from django import forms
+
+from .search import BEST, NEWEST
+from .searchtext import MAX_QUERY_LENGTH
+
+
+class QueryText(forms.CharField):
+    """Free text that no content can make invalid: NULs become spaces and
+    overlong text is cut, since the search ignores both anyway."""
+
+    def __init__(self, *, max_length: int, **kwargs) -> None:
+        self.cut_at = max_length
+        super().__init__(required=False, strip=True, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace("\x00", " ")[: self.cut_at]
+        return super().to_python(value)
+
+
+class SearchForm(forms.Form):
+    """What every listing accepts in its query string."""
+
+    q = QueryText(max_length=MAX_QUERY_LENGTH)
+    tag = QueryText(max_length=100)
+    order = forms.ChoiceField(required=False, choices=[(BEST, BEST), (NEWEST, NEWEST)])
+    date_from = forms.DateField(required=False)
+    date_to = forms.DateField(required=False)
+    page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
+
+    def search_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "text": data["q"],
+            "tag": data["tag"] or None,
+            "order": data["order"] or None,
+            "date_from": data["date_from"],
+            "date_to": data["date_to"],
+            "page": data["page"] or 1,
+        }
