@@ -285,3 +285,23 @@ def test_the_queryset_entry_point_matches_like_the_page(two_articles):
 
 def test_tails_sit_after_the_separator():
     assert index_text("熊辉")[-len(SEPARATOR) - 2 :] == f"{SEPARATOR} 辉"
+
+
+def test_best_match_ranks_the_newest_pool_then_lists_the_rest_newest_first(imported, monkeypatch):
+    imported(
+        "#第一篇 副标题一 正文提到推理框架。",
+        "#推理框架第二篇 副标题二 正文提到推理框架。",
+        "#第三篇 副标题三 正文提到推理框架。",
+        "#推理框架第四篇 副标题四 正文提到推理框架。",
+    )
+    first, second, third, fourth = Article.objects.order_by("position")
+    for day, article in enumerate((first, second, third, fourth), 1):
+        Article.objects.filter(id=article.id).update(published_on=f"2025-01-0{day}")
+    monkeypatch.setattr("articles.search.RANK_POOL", 2)
+
+    # The pool is the two newest matches, ranked: the title hit first. Then
+    # the older ones, newest first, whatever their titles.
+    ids = [h.article.id for h in search("推理框架", page_size=10).hits]
+    assert ids == [fourth.id, third.id, second.id, first.id]
+    paged = [search("推理框架", page_size=1, page=n).hits[0].article.id for n in (1, 2, 3, 4)]
+    assert paged == ids

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from articles.searchtext import SEPARATOR, index_text, term_phrases
+from datetime import date
+
+from articles.searchtext import SEPARATOR, index_text, parse_query, snippet, term_phrases
 
 
 def test_chinese_runs_become_bigrams_and_their_last_character_a_tail():
@@ -38,3 +40,41 @@ def test_a_lone_character_inside_a_latin_term_is_matched_on_its_own():
 def test_punctuation_alone_gives_nothing_to_search():
     assert term_phrases("!!!") == []
     assert term_phrases("🤖") == []
+
+
+def test_the_query_language_parses_and_degrades_to_text():
+    query = parse_query('蒸馏 "KV Cache" -OpenAI -"GPT 5" #阶跃星辰 tag:DeepSeek from:2025-01-02')
+    assert query.terms == ["蒸馏", "KV Cache"]
+    assert query.excluded == ["OpenAI", "GPT 5"]
+    assert query.tags == ["阶跃星辰", "DeepSeek"]
+    assert query.date_from == date(2025, 1, 2) and query.date_to is None
+    assert parse_query('"unbalanced 蒸馏').terms == ["unbalanced", "蒸馏"]
+    assert parse_query("to:2025-02-30").terms == ["to:2025-02-30"]
+    assert parse_query("- -- * 🤖 #").terms == []
+    assert parse_query("x" * 10_000).terms == ["x" * 500]
+
+
+def test_snippets_are_escaped_marked_and_about_eighty_characters():
+    text = (
+        "开头。"
+        + "很长的背景介绍文字" * 10
+        + "这里讲到了注意力机制和 KV Cache 的关系。"
+        + "后文" * 60
+    )
+    html = snippet(text, ["注意力机制", "KV Cache"])
+    assert "<mark>注意力机制</mark>" in html and "<mark>KV Cache</mark>" in html
+    visible = html.replace("<mark>", "").replace("</mark>", "")
+    assert 60 <= len(visible) <= 100
+    assert visible.startswith("…") and visible.endswith("…")
+
+
+def test_a_snippet_never_cuts_a_match_in_half():
+    text = "甲" * 75 + "向量数据库" + "乙" * 50
+    html = snippet(text, ["向量数据库"])
+    assert "<mark>向量数据库</mark>" in html
+
+
+def test_latin_terms_are_marked_where_a_word_starts_only():
+    html = snippet("OpenAI 与 AI 公司 和 ChatGPT-5", ["ai", "GPT-5"])
+    assert html == "OpenAI 与 <mark>AI</mark> 公司 和 ChatGPT-5"
+    assert snippet("用GPT 5写的", ["gpt-5"]) == "用<mark>GPT 5</mark>写的"
