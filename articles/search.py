@@ -10,13 +10,14 @@ kept current by :func:`sync`, which the importer calls and signals trigger
 from __future__ import annotations
 
 import html
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from django.db.models import Count
 from django.db.models.expressions import RawSQL
 from django.utils.html import strip_tags
@@ -217,9 +218,37 @@ class Results:
     page: int
     has_next: bool
     facets: list[tuple[Tag, int]]
+    timed_out: bool = False
 
 
 BEST, NEWEST = "best", "newest"
+# No search may hold a worker longer than this.
+SEARCH_TIMEOUT_MS = 3000
+
+
+@contextmanager
+def time_limit(ms: int) -> Iterator[None]:
+    """Abort any statement that runs longer than ``ms`` with OperationalError."""
+    if _vendor() == "postgresql":
+        # A local setting ends with the transaction, or with the savepoint
+        # when it rolls back; put it back by hand when all went well.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('statement_timeout')")
+            (before,) = cursor.fetchone()
+            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [str(ms)])
+            yield
+            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [before])
+        return
+    connection.ensure_connection()
+    raw = connection.connection
+    deadline = time.monotonic() + ms / 1000
+    raw.set_progress_handler(lambda: time.monotonic() > deadline, 10_000)
+    try:
+        yield
+    finally:
+        raw.set_progress_handler(None, 0)
+
+
 PAGE_SIZE = 20
 
 
@@ -238,7 +267,9 @@ def search(
     """A page of published articles matching what a reader typed and filters.
 
     Best match first when there is text to match (unless ``order`` says
-    newest), newest first otherwise; ties go to the newer article.
+    newest), newest first otherwise; ties go to the newer article. A search
+    that takes longer than SEARCH_TIMEOUT_MS is cut short: no hits, and
+    ``timed_out`` set.
     """
     query = parse_query(text)
     if tag:
@@ -250,6 +281,18 @@ def search(
     page = max(1, page)
     page_size = page_size or PAGE_SIZE
 
+    try:
+        with time_limit(SEARCH_TIMEOUT_MS):
+            return _search(query, source, order, page, page_size, facets)
+    except OperationalError as exc:
+        if "cancel" not in str(exc) and "interrupt" not in str(exc):
+            raise
+        return Results(query, order, [], 0, page, False, [], timed_out=True)
+
+
+def _search(
+    query: Query, source: int | None, order: str, page: int, page_size: int, facets: bool
+) -> Results:
     filtered = _filtered(Article.objects.published(), query)
     if source:
         filtered = filtered.filter(source_id=source)

@@ -305,3 +305,28 @@ def test_best_match_ranks_the_newest_pool_then_lists_the_rest_newest_first(impor
     assert ids == [fourth.id, third.id, second.id, first.id]
     paged = [search("推理框架", page_size=1, page=n).hits[0].article.id for n in (1, 2, 3, 4)]
     assert paged == ids
+
+
+SLOW = {
+    "postgresql": "SELECT pg_sleep(2)",
+    "sqlite": "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 100000000)"
+    " SELECT count(*) FROM c",
+}
+
+
+def test_a_search_that_runs_too_long_is_cut_short(two_articles, monkeypatch):
+    from django.db import connection
+
+    from articles import search as search_module
+
+    def slow_snippets(*args):
+        with connection.cursor() as cursor:
+            cursor.execute(SLOW[connection.vendor])
+        return []
+
+    monkeypatch.setattr(search_module, "SEARCH_TIMEOUT_MS", 50)
+    monkeypatch.setattr(search_module, "_with_snippets", slow_snippets)
+    results = search("模型")
+    assert results.timed_out and results.hits == [] and results.count == 0
+    monkeypatch.undo()
+    assert search("模型").count == 2  # the connection is fine afterwards
