@@ -25,6 +25,7 @@ class SearchForm(forms.Form):
 
     q = QueryText(max_length=MAX_QUERY_LENGTH)
     tag = QueryText(max_length=100)
+    digest = forms.IntegerField(required=False, min_value=1)
     order = forms.ChoiceField(required=False, choices=[(BEST, BEST), (NEWEST, NEWEST)])
     date_from = forms.DateField(required=False)
     date_to = forms.DateField(required=False)
@@ -35,6 +36,7 @@ class SearchForm(forms.Form):
         return {
             "text": data["q"],
             "tag": data["tag"] or None,
+            "source": data["digest"],
             "order": data["order"] or None,
             "date_from": data["date_from"],
             "date_to": data["date_to"],

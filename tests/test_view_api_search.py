@@ -55,6 +55,15 @@ def test_it_filters_by_tag_and_pages_with_a_next_link(client, articles, monkeypa
     assert page_two["results"][0]["id"] != page_one["results"][0]["id"]
 
 
+def test_it_filters_by_digest_and_dates(client, articles):
+    zhipu, _ = articles
+    assert client.get(URL, {"digest": zhipu.source_id}).json()["count"] == 2
+    assert client.get(URL, {"digest": zhipu.source_id + 1}).json()["count"] == 0
+    day = zhipu.published_on.isoformat()
+    assert client.get(URL, {"date_from": day, "date_to": day}).json()["count"] == 2
+    assert client.get(URL, {"date_to": "2000-01-01"}).json()["count"] == 0
+
+
 @pytest.mark.parametrize(
     "params",
     [
