@@ -220,8 +220,16 @@ class Results:
     facets: list[tuple[Tag, int]]
     timed_out: bool = False
 
+    @property
+    def count_is_capped(self) -> bool:
+        """``count`` stopped at COUNT_CAP: show it as "10,000+"."""
+        return self.count > COUNT_CAP
+
 
 BEST, NEWEST = "best", "newest"
+# Counting every one of 90,000 matches costs more than finding the first 20;
+# past this many, "10,000+" says enough.
+COUNT_CAP = 10_000
 # No search may hold a worker longer than this.
 SEARCH_TIMEOUT_MS = 3000
 
@@ -311,7 +319,10 @@ def _search(
     articles = Article.objects.in_bulk(ids)
     shown = [articles[i] for i in ids if i in articles]
     hits = _with_snippets(shown, query.terms)
-    count = found.count() if (has_next or page > 1) else offset + len(hits)
+    if has_next or page > 1:
+        count = found.order_by()[: COUNT_CAP + 1].count()
+    else:
+        count = offset + len(hits)
     facet_counts = _facets(found) if facets else []
     return Results(query, order, hits, count, page, has_next, facet_counts)
 

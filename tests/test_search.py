@@ -330,3 +330,11 @@ def test_a_search_that_runs_too_long_is_cut_short(two_articles, monkeypatch):
     assert results.timed_out and results.hits == [] and results.count == 0
     monkeypatch.undo()
     assert search("模型").count == 2  # the connection is fine afterwards
+
+
+def test_large_counts_are_capped(two_articles, monkeypatch):
+    monkeypatch.setattr("articles.search.COUNT_CAP", 1)
+    results = search("模型", page_size=1)
+    assert results.count == 2 and results.count_is_capped
+    monkeypatch.setattr("articles.search.COUNT_CAP", 5)
+    assert not search("模型", page_size=1).count_is_capped
