@@ -319,10 +319,9 @@ def _search(
     articles = Article.objects.in_bulk(ids)
     shown = [articles[i] for i in ids if i in articles]
     hits = _with_snippets(shown, query.terms)
-    if has_next or page > 1:
-        count = found.order_by()[: COUNT_CAP + 1].count()
-    else:
-        count = offset + len(hits)
+    # On a single page the hits are the count; otherwise count, up to the cap.
+    more = has_next or page > 1
+    count = found.order_by()[: COUNT_CAP + 1].count() if more else offset + len(hits)
     facet_counts = _facets(found) if facets else []
     return Results(query, order, hits, count, page, has_next, facet_counts)
 
