@@ -17,6 +17,7 @@ Pure Python and dependency-free; no Django here.
 from __future__ import annotations
 
 import html
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -46,7 +47,7 @@ def index_text(text: str) -> str:
             if len(han) == 1:
                 tokens.append(han)
             else:
-                tokens.extend(han[i : i + 2] for i in range(len(han) - 1))
+                tokens.extend(map(operator.add, han, han[1:]))  # the bigrams
                 tails.append(han[-1])
         else:
             tokens.append(letters or digits)
