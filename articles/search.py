@@ -224,25 +224,15 @@ def _matching_ids_sql(terms: list[str]) -> tuple[str, list[str]]:
 
 def matching(queryset, query: Query):
     """Filter a queryset of articles by the query's text, tags and dates."""
-    queryset = _filtered(queryset, query)
+    where, params = _conditions(query, published_only=False)
     if query.terms:
-        sql, params = _matching_ids_sql(query.terms)
-        queryset = queryset.filter(id__in=RawSQL(sql, params))
-    return queryset
-
-
-def _filtered(queryset, query: Query):
-    """Everything but the terms to match: exclusions, tags, dates."""
-    for term in query.excluded:
-        sql, params = _matching_ids_sql([term])
-        queryset = queryset.exclude(id__in=RawSQL(sql, params))
-    for name in query.tags:
-        queryset = queryset.filter(tags__in=Tag.objects.named(name))
-    if query.date_from:
-        queryset = queryset.filter(published_on__gte=query.date_from)
-    if query.date_to:
-        queryset = queryset.filter(published_on__lte=query.date_to)
-    return queryset
+        sql, term_params = _matching_ids_sql(query.terms)
+        where.append(f"a.id IN ({sql})")
+        params.extend(term_params)
+    if not where:
+        return queryset
+    sql = "SELECT a.id FROM articles_article a WHERE " + " AND ".join(where)
+    return queryset.filter(id__in=RawSQL(sql, params))
 
 
 @dataclass
@@ -344,37 +334,31 @@ def _search(
     query: Query, source: int | None, order: str, page: int, page_size: int, facets: bool
 ) -> Results:
     offset = (page - 1) * page_size
-    if query.terms:
-        where, params = _conditions(query, source)
-        stream = _Stream(query.terms, where, params)
-        if order == BEST:
-            ids = _best_ids(stream, offset, page_size + 1)
-        else:
-            ids = [i for i, _ in stream.fetch(page_size + 1, offset)]
+    where, params = _conditions(query, source=source)
+    stream = _Stream(query.terms, " AND ".join(where), params)
+    if order == BEST and query.terms:
+        ids = _best_ids(stream, offset, page_size + 1)
     else:
-        listed = _filtered(Article.objects.published(), query)
-        if source:
-            listed = listed.filter(source_id=source)
-        newest = listed.order_by("-published_on", "-id").values_list("id", flat=True)
-        ids = list(newest[offset : offset + page_size + 1])
+        ids = [i for i, _ in stream.fetch(page_size + 1, offset)]
     has_next = len(ids) > page_size
     ids = ids[:page_size]
     articles = Article.objects.in_bulk(ids)
     hits = _with_snippets([articles[i] for i in ids if i in articles], query.terms)
     # On a single page the hits are the count; otherwise count, up to the cap.
-    count = offset + len(hits)
-    if has_next or page > 1:
-        count = stream.count(COUNT_CAP + 1) if query.terms else listed[: COUNT_CAP + 1].count()
-    facet_counts = []
-    if facets:
-        facet_counts = _facets(stream.ids_sql(COUNT_CAP) if query.terms else listed.values("id"))
+    count = stream.count(COUNT_CAP + 1) if has_next or page > 1 else offset + len(hits)
+    facet_counts = _facets(stream.ids_sql(COUNT_CAP)) if facets else []
     return Results(query, order, hits, count, page, has_next, facet_counts)
 
 
-def _conditions(query: Query, source: int | None) -> tuple[str, list]:
+def _conditions(
+    query: Query, source: int | None = None, published_only: bool = True
+) -> tuple[list[str], list]:
     """SQL on the article ``a`` for everything but the terms to match."""
-    where = ["a.status = %s"]
-    params: list = [Article.Status.PUBLISHED]
+    where: list[str] = []
+    params: list = []
+    if published_only:
+        where.append("a.status = %s")
+        params.append(Article.Status.PUBLISHED)
     if source:
         where.append("a.source_id = %s")
         params.append(source)
@@ -396,15 +380,23 @@ def _conditions(query: Query, source: int | None) -> tuple[str, list]:
         sql, term_params = _matching_ids_sql([term])
         where.append(f"a.id NOT IN ({sql})")
         params.extend(term_params)
-    return " AND ".join(where), params
+    return where, params
 
 
 class _Stream:
     """The matches of some terms that pass some conditions, newest first,
-    read a page at a time straight from the engine's index."""
+    read a page at a time straight from the engine's index (or from the
+    article listing index when there are no terms)."""
 
     def __init__(self, terms: list[str], where: str, params: list) -> None:
-        if _vendor() == "postgresql":
+        self.terms = terms
+        if not terms:
+            self.sql = (
+                "SELECT a.id AS aid, 0 AS akey FROM articles_article a"
+                f" WHERE {where} ORDER BY a.published_on DESC, a.id DESC"
+            )
+            self.params = params
+        elif _vendor() == "postgresql":
             self.sql = (
                 "SELECT s.article_id AS aid, s.key AS akey FROM articles_search s"
                 " JOIN articles_article a ON a.id = s.article_id"
@@ -420,7 +412,6 @@ class _Stream:
                 " ORDER BY s.rowid DESC"
             )
             self.params = [_fts5_match(terms), *params]
-        self.terms = terms
 
     def fetch(self, limit: int, offset: int = 0) -> list[tuple[int, int]]:
         """(article id, recency key) of matches offset to offset + limit."""
