@@ -3,6 +3,7 @@ PostgreSQL): complete, exact for Chinese, ranked, current, and unbreakable."""
 
 from __future__ import annotations
 
+import datetime
 import html
 import importlib.util
 import random
@@ -175,12 +176,17 @@ def two_articles(imported):
     return Article.objects.order_by("position")
 
 
+def dated(article: Article, day: str) -> None:
+    article.published_on = datetime.date.fromisoformat(day)
+    article.save()  # the index follows, as it does for an editor
+
+
 def test_the_query_language(two_articles):
     zhipu, deepseek = two_articles
     tag = Tag.objects.create(name="开源")
     ArticleTag.objects.create(article=deepseek, tag=tag)
-    Article.objects.filter(id=zhipu.id).update(published_on="2025-01-10")
-    Article.objects.filter(id=deepseek.id).update(published_on="2025-01-20")
+    dated(zhipu, "2025-01-10")
+    dated(deepseek, "2025-01-20")
 
     def titles(text: str) -> list[str]:
         return sorted(h.article.title for h in search(text).hits)
@@ -203,8 +209,9 @@ def test_title_matches_rank_first_and_newest_order_is_offered(imported):
         "#无关的新闻 第三篇的副标题 正文里什么也没有提到。",
     )
     titled, mentioned, _ = Article.objects.order_by("position")
-    Article.objects.filter(id=titled.id).update(published_on="2025-01-10")
-    Article.objects.filter(id=mentioned.id).update(published_on="2025-01-20")
+    # The article with the title hit is the older one: relevance beats age.
+    dated(titled, "2025-01-10")
+    dated(mentioned, "2025-01-20")
 
     best = search("推理框架")
     assert best.order == "best"
@@ -294,14 +301,17 @@ def test_best_match_ranks_the_newest_pool_then_lists_the_rest_newest_first(impor
         "#推理框架第四篇 副标题四 正文提到推理框架。",
     )
     first, second, third, fourth = Article.objects.order_by("position")
-    for day, article in enumerate((first, second, third, fourth), 1):
-        Article.objects.filter(id=article.id).update(published_on=f"2025-01-0{day}")
+    # Dates run against the order of import, so newest is not the last id.
+    for day, article in enumerate((fourth, third, second, first), 1):
+        dated(article, f"2025-01-0{day}")
     monkeypatch.setattr("articles.search.RANK_POOL", 2)
 
     # The pool is the two newest matches, ranked: the title hit first. Then
     # the older ones, newest first, whatever their titles.
     ids = [h.article.id for h in search("推理框架", page_size=10).hits]
-    assert ids == [fourth.id, third.id, second.id, first.id]
+    assert ids == [second.id, first.id, third.id, fourth.id]
+    newest = [h.article.id for h in search("推理框架", order="newest").hits]
+    assert newest == [first.id, second.id, third.id, fourth.id]
     paged = [search("推理框架", page_size=1, page=n).hits[0].article.id for n in (1, 2, 3, 4)]
     assert paged == ids
 
