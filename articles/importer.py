@@ -144,7 +144,7 @@ def _existing(sha: str) -> FileResult | None:
 def _store(prepared: prepare.Prepared, sha: str, name: str, size: int) -> FileResult:
     digest = prepared.digest
     try:
-        with transaction.atomic(), search.batch():
+        with transaction.atomic():
             source = Source.objects.create(
                 sha256=sha,
                 filename=Path(name).name,
@@ -193,7 +193,8 @@ def _write_articles(
         links.extend(Link(article=article, position=n, url=u) for n, u in enumerate(a.links, 1))
     Section.objects.bulk_create(sections)
     Link.objects.bulk_create(links)
-    search.sync(a.id for a in articles)  # bulk_create sends no signals
+    # bulk_create sends no signals: index here, with the workers' tokens.
+    search.index_documents((a, *prepared.tokens[i]) for a, i in zip(articles, which, strict=True))
     return len(articles), len(sections)
 
 

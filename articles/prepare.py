@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from . import parsing
 from .markup import paragraphs_to_markdown, render_markdown
+from .searchtext import document_tokens
 
 
 @dataclass
@@ -23,6 +24,7 @@ class RenderedSection:
 class Prepared:
     digest: parsing.Digest
     sections: list[list[RenderedSection]]  # per article, in order
+    tokens: list[tuple[str, str]]  # per article: search tokens of title, body
 
 
 def prepare(data: bytes) -> Prepared:
@@ -35,11 +37,16 @@ def prepare_text(text: str, encoding: str) -> Prepared:
 
 
 def render(digest: parsing.Digest) -> Prepared:
-    sections = []
+    sections, tokens = [], []
     for article in digest.articles:
         rendered = []
         for section in article.sections:
             body = paragraphs_to_markdown(section.paragraphs, article.links)
             rendered.append(RenderedSection(section.heading, body, render_markdown(body)))
         sections.append(rendered)
-    return Prepared(digest, sections)
+        tokens.append(
+            document_tokens(
+                article.title, article.subtitle, [(s.heading, s.html) for s in rendered]
+            )
+        )
+    return Prepared(digest, sections, tokens)

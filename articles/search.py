@@ -9,8 +9,6 @@ kept current by :func:`sync`, which the importer calls and signals trigger
 
 from __future__ import annotations
 
-import html
-import re
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -23,26 +21,21 @@ from django.db.models import Count
 from django.db.models.expressions import RawSQL
 
 from .models import Article, Section, Tag
-from .searchtext import Query, index_text, parse_query, snippet, term_phrases
+from .searchtext import (
+    Query,
+    document_tokens,
+    parse_query,
+    plain_text,
+    snippet,
+    term_phrases,
+)
 
 # --------------------------------------------------------------------------
 # The index
 
 
 def _document(article: Article, sections: Iterable[Section]) -> tuple[str, str]:
-    """The tokens of an article's title and of its body."""
-    title = index_text(f"{article.title} {article.subtitle}")
-    body = index_text(" ".join(f"{s.heading} {plain_text(s.html)}" for s in sections))
-    return title, body
-
-
-_TAG = re.compile(r"<[^>]*>")
-
-
-def plain_text(section_html: str) -> str:
-    """The text of a section's sanitised HTML (bleach escapes every ``>`` in
-    text and attributes, so a tag always ends at the first one)."""
-    return html.unescape(_TAG.sub(" ", section_html))
+    return document_tokens(article.title, article.subtitle, [(s.heading, s.html) for s in sections])
 
 
 def _vendor() -> str:
@@ -83,6 +76,15 @@ def sync(article_ids: Iterable[int]) -> None:
         ]
         _delete(chunk)
         _insert(docs)
+
+
+def index_documents(docs: Iterable[tuple[Article, str, str]]) -> None:
+    """Index new articles whose tokens are already known (the importer's
+    workers compute them): ``(article, title tokens, body tokens)``."""
+    rows = [(a.id, recency_key(a.published_on, a.id), title, body) for a, title, body in docs]
+    if rows:
+        _delete([row[0] for row in rows])
+        _insert(rows)
 
 
 def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:

@@ -57,6 +57,21 @@ def index_text(text: str) -> str:
     return " ".join(tokens)
 
 
+_TAG = re.compile(r"<[^>]*>")
+
+
+def plain_text(section_html: str) -> str:
+    """The text of a section's sanitised HTML (bleach escapes every ``>`` in
+    text and attributes, so a tag always ends at the first one)."""
+    return html.unescape(_TAG.sub(" ", section_html))
+
+
+def document_tokens(title: str, subtitle: str, sections: list[tuple[str, str]]) -> tuple[str, str]:
+    """The tokens of an article's title and of its body (headings and HTML)."""
+    body = " ".join(f"{heading} {plain_text(section_html)}" for heading, section_html in sections)
+    return index_text(f"{title} {subtitle}"), index_text(body)
+
+
 def term_phrases(term: str) -> list[tuple[list[str], bool]]:
     """How to find one query term: phrases that must all match.
 
