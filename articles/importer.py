@@ -194,7 +194,7 @@ def _write_articles(
     Section.objects.bulk_create(sections)
     Link.objects.bulk_create(links)
     # bulk_create sends no signals: index here, with the workers' tokens.
-    search.index_documents((a, *prepared.tokens[i]) for a, i in zip(articles, which, strict=True))
+    search.index_new((a, *prepared.tokens[i]) for a, i in zip(articles, which, strict=True))
     return len(articles), len(sections)
 
 

@@ -70,21 +70,18 @@ def sync(article_ids: Iterable[int]) -> None:
         sections: dict[int, list[Section]] = {}
         for s in Section.objects.filter(article_id__in=chunk).only("article_id", "heading", "html"):
             sections.setdefault(s.article_id, []).append(s)
-        docs = [
-            (a.id, recency_key(a.published_on, a.id), *_document(a, sections.get(a.id, [])))
-            for a in articles
-        ]
-        _delete(chunk)
-        _insert(docs)
+        _delete(chunk)  # those that are gone stay gone
+        _insert([_row(a, *_document(a, sections.get(a.id, []))) for a in articles])
 
 
-def index_documents(docs: Iterable[tuple[Article, str, str]]) -> None:
+def index_new(docs: Iterable[tuple[Article, str, str]]) -> None:
     """Index new articles whose tokens are already known (the importer's
     workers compute them): ``(article, title tokens, body tokens)``."""
-    rows = [(a.id, recency_key(a.published_on, a.id), title, body) for a, title, body in docs]
-    if rows:
-        _delete([row[0] for row in rows])
-        _insert(rows)
+    _insert([_row(*doc) for doc in docs])
+
+
+def _row(article: Article, title: str, body: str) -> tuple[int, int, str, str]:
+    return (article.id, recency_key(article.published_on, article.id), title, body)
 
 
 def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
