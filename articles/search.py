@@ -253,14 +253,14 @@ class Results:
 
     @property
     def count_is_capped(self) -> bool:
-        """``count`` stopped at COUNT_CAP: show it as "10,000+"."""
+        """``count`` stopped at COUNT_CAP: show it as "1,000+"."""
         return self.count > COUNT_CAP
 
 
 BEST, NEWEST = "best", "newest"
 # Counting every one of 90,000 matches costs more than finding the first 20;
-# past this many, "10,000+" says enough.
-COUNT_CAP = 10_000
+# past this many, "1,000+" says enough (counting 10,000 walked 10,000 rows).
+COUNT_CAP = 1_000
 # No search may hold a worker longer than this.
 SEARCH_TIMEOUT_MS = 3000
 
