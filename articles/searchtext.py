@@ -22,7 +22,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
-from datetime import date as date_class
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKEN = re.compile(rf"([{_HAN}]+)|([^\W\d_{_HAN}]+)|(\d+)")
@@ -156,13 +155,13 @@ tags=['阶跃星辰'], date_from=datetime.date(2025, 1, 1), date_to=None)
                 target.append(quoted.strip())
             continue
         lower = word.lower()
-        if date := _DATE.fullmatch(word):
+        if when := _DATE.fullmatch(word):
             try:
-                day = date_class.fromisoformat(date.group(2))
+                day = date.fromisoformat(when.group(2))
             except ValueError:
                 pass
             else:
-                if date.group(1).lower() == "from":
+                if when.group(1).lower() == "from":
                     query.date_from = day
                 else:
                     query.date_to = day
