@@ -335,16 +335,22 @@ def _search(
     offset = (page - 1) * page_size
     where, params = _conditions(query, source=source)
     stream = _Stream(query.terms, " AND ".join(where), params)
+    # One read of the newest matches serves the count, the ranking pool and
+    # the first pages. It also asks for enough rows that PostgreSQL takes a
+    # rare term's few matches from the GIN index rather than walking the
+    # recency index to find 21 of them.
+    head = stream.fetch(max(COUNT_CAP, RANK_POOL) + 1)
     if order == BEST and query.terms:
-        ids = _best_ids(stream, offset, page_size + 1)
+        ids = _best_ids(stream, head, offset, page_size + 1)
+    elif offset + page_size < len(head) or len(head) <= max(COUNT_CAP, RANK_POOL):
+        ids = [i for i, _ in head[offset : offset + page_size + 1]]
     else:
         ids = [i for i, _ in stream.fetch(page_size + 1, offset)]
     has_next = len(ids) > page_size
     ids = ids[:page_size]
     articles = Article.objects.in_bulk(ids)
     hits = _with_snippets([articles[i] for i in ids if i in articles], query.terms)
-    # On a single page the hits are the count; otherwise count, up to the cap.
-    count = stream.count(COUNT_CAP + 1) if has_next or page > 1 else offset + len(hits)
+    count = min(len(head), COUNT_CAP + 1)
     facet_counts = _facets(stream.ids_sql(COUNT_CAP)) if facets else []
     return Results(query, order, hits, count, page, has_next, facet_counts)
 
@@ -418,13 +424,6 @@ class _Stream:
             cursor.execute(f"{self.sql} LIMIT %s OFFSET %s", [*self.params, limit, offset])
             return cursor.fetchall()
 
-    def count(self, cap: int) -> int:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT COUNT(*) FROM ({self.sql} LIMIT %s) AS capped", [*self.params, cap]
-            )
-            return cursor.fetchone()[0]
-
     def ids_sql(self, cap: int) -> RawSQL:
         """The first ``cap`` matching ids, as a subquery for the ORM."""
         return RawSQL(f"SELECT aid FROM ({self.sql} LIMIT {int(cap)}) AS m", self.params)
@@ -437,10 +436,10 @@ class _Stream:
 RANK_POOL = 1000
 
 
-def _best_ids(stream: _Stream, offset: int, limit: int) -> list[int]:
+def _best_ids(stream: _Stream, head: list[tuple[int, int]], offset: int, limit: int) -> list[int]:
     """Ids in best-match order: the newest pool ranked by the engine, then
     the rest of the matches newest first."""
-    pool = stream.fetch(RANK_POOL)
+    pool = head[:RANK_POOL]
     scores = _scores(stream.terms, pool)
     ranked = [i for i, key in sorted(pool, key=lambda p: (-scores.get(p[0], 0.0), -p[1]))]
     ids = ranked[offset : offset + limit]
