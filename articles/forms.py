@@ -20,11 +20,31 @@ class QueryText(forms.CharField):
         return super().to_python(value)
 
 
+class TagNames(forms.Field):
+    """``?tag=a&tag=b``: every tag must match. Values are cleaned like
+    QueryText; empty ones are dropped, and more than MAX_TAGS is refused."""
+
+    widget = forms.MultipleHiddenInput
+    MAX_TAGS = 10
+
+    def to_python(self, value) -> list[str]:
+        if not value:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        names = [" ".join(str(v).replace("\x00", " ").split())[:100] for v in value]
+        return list(dict.fromkeys(n for n in names if n))
+
+    def validate(self, value: list[str]) -> None:
+        if len(value) > self.MAX_TAGS:
+            raise forms.ValidationError(f"At most {self.MAX_TAGS} tags.", code="max_tags")
+
+
 class SearchForm(forms.Form):
     """What every listing accepts in its query string."""
 
     q = QueryText(max_length=MAX_QUERY_LENGTH)
-    tag = QueryText(max_length=100)
+    tag = TagNames(required=False)
     digest = forms.IntegerField(required=False, min_value=1)
     order = forms.ChoiceField(required=False, choices=[(BEST, BEST), (NEWEST, NEWEST)])
     date_from = forms.DateField(required=False)
@@ -35,7 +55,7 @@ class SearchForm(forms.Form):
         data = self.cleaned_data
         return {
             "text": data["q"],
-            "tag": data["tag"] or None,
+            "tags": data["tag"],
             "source": data["digest"],
             "order": data["order"] or None,
             "date_from": data["date_from"],

@@ -36,10 +36,39 @@ class Source(models.Model):
     def __str__(self) -> str:
         return self.filename
 
+    def get_absolute_url(self) -> str:
+        return reverse("digest", kwargs={"pk": self.pk})
+
+    @property
+    def name(self) -> str:
+        """How pages call it: the file name without its extension."""
+        return self.filename.rsplit(".", 1)[0] or self.filename
+
 
 class ArticleQuerySet(models.QuerySet["Article"]):
     def published(self) -> ArticleQuerySet:
         return self.filter(status=Article.Status.PUBLISHED)
+
+    def related_to(self, article: Article, limit: int = 5) -> list[Article]:
+        """Articles sharing most tags with this one, newer first among equals.
+
+        Only the newest few hundred articles of its tags are considered, so a
+        tag on 30,000 articles costs no more than one on 30.
+        """
+        tag_ids = [t.id for t in article.tags.all()]
+        if not tag_ids:
+            return []
+        shared: dict[int, int] = {}
+        for article_id in (
+            ArticleTag.objects.filter(tag_id__in=tag_ids)
+            .exclude(article_id=article.id)
+            .order_by("-article_id")
+            .values_list("article_id", flat=True)[:300]
+        ):
+            shared[article_id] = shared.get(article_id, 0) + 1
+        best = sorted(shared, key=lambda i: (-shared[i], -i))[: limit * 3]
+        found = self.published().only("id", "slug", "title", "published_on").in_bulk(best)
+        return [found[i] for i in best if i in found][:limit]
 
     def search(self, text: str) -> ArticleQuerySet:
         """The articles matching what a reader typed (see articles.search)."""
@@ -91,6 +120,19 @@ class Article(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("article", kwargs={"pk": self.pk, "slug": self.slug})
 
+    def neighbours(self) -> tuple[Article | None, Article | None]:
+        """The published articles before and after this one in its digest."""
+        others = list(
+            Article.objects.published()
+            .filter(source_id=self.source_id)
+            .exclude(pk=self.pk)
+            .only("id", "slug", "title", "position")
+            .order_by("position")
+        )
+        before = [a for a in others if a.position < self.position]
+        after = [a for a in others if a.position > self.position]
+        return (before[-1] if before else None, after[0] if after else None)
+
 
 class Section(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
@@ -135,6 +177,11 @@ class Link(models.Model):
 
 
 class TagQuerySet(models.QuerySet["Tag"]):
+    def with_counts(self) -> TagQuerySet:
+        """Tags on at least one published article, with ``n`` of them."""
+        published = models.Q(articles__status=Article.Status.PUBLISHED)
+        return self.annotate(n=models.Count("articles", filter=published)).filter(n__gt=0)
+
     def named(self, name: str) -> TagQuerySet:
         """Tags called ``name``, by name, slug or alias, whatever the case."""
         return self.filter(
@@ -160,6 +207,9 @@ class Tag(models.Model):
         if not self.slug:
             self.slug = make_slug(self.name, fallback="tag")
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("tag", kwargs={"slug": self.slug})
 
 
 class TagAlias(models.Model):

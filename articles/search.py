@@ -26,6 +26,7 @@ from .searchtext import (
     document_tokens,
     parse_query,
     plain_text,
+    reading_minutes,
     snippet,
     term_phrases,
 )
@@ -236,8 +237,9 @@ def matching(queryset, query: Query):
 
 @dataclass
 class Hit:
-    article: Article
+    article: Article  # with its source and tags loaded
     snippet: str  # safe HTML
+    minutes: int  # to read it
 
 
 @dataclass
@@ -294,7 +296,7 @@ PAGE_SIZE = 20
 def search(
     text: str = "",
     *,
-    tag: str | None = None,
+    tags: Iterable[str] = (),
     source: int | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
@@ -311,8 +313,7 @@ def search(
     ``timed_out`` set.
     """
     query = parse_query(text)
-    if tag:
-        query.tags.append(tag)
+    query.tags.extend(t for t in tags if t not in query.tags)
     query.date_from = max(filter(None, [query.date_from, date_from]), default=None)
     query.date_to = min(filter(None, [query.date_to, date_to]), default=None)
     if order not in (BEST, NEWEST):
@@ -348,7 +349,7 @@ def _search(
         ids = [i for i, _ in stream.fetch(page_size + 1, offset)]
     has_next = len(ids) > page_size
     ids = ids[:page_size]
-    articles = Article.objects.in_bulk(ids)
+    articles = Article.objects.select_related("source").prefetch_related("tags").in_bulk(ids)
     hits = _with_snippets([articles[i] for i in ids if i in articles], query.terms)
     count = min(len(head), COUNT_CAP + 1)
     facet_counts = _facets(stream.ids_sql(COUNT_CAP)) if facets else []
@@ -480,7 +481,14 @@ def _with_snippets(articles: list[Article], terms: list[str]) -> list[Hit]:
     hits = []
     for article in articles:
         body = " ".join(texts[article.id])
-        hits.append(Hit(article, snippet(f"{article.subtitle} {body}".strip(), terms)))
+        hits.append(
+            Hit(
+                article,
+                # Lists show the subtitle: without a match to show, start at the body.
+                snippet(f"{article.subtitle} {body}".strip() if terms else body, terms),
+                reading_minutes(body),
+            )
+        )
     return hits
 
 

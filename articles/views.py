@@ -1,24 +1,162 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET
+from dataclasses import dataclass
 
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import Truncator
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from . import links
 from .forms import SearchForm
-from .models import Article
-from .search import search
+from .models import Article, Source, Tag
+from .search import Results, search
+from .searchtext import plain_text, reading_minutes
+
+LISTING = "articles/index.html"
+
+
+@dataclass
+class Filter:
+    """An active filter, shown as a chip that removes it."""
+
+    label: str
+    remove: QueryDict | None  # the query string without it; None: leave the page
+
+
+def _without(params: QueryDict, key: str, value: str | None = None) -> QueryDict:
+    """The query string without ``key`` (or one of its values), back to page 1."""
+    out = params.copy()
+    out.pop("page", None)
+    if value is None:
+        out.pop(key, None)
+    else:
+        out.setlist(key, [v for v in out.getlist(key) if v != value])
+    return out
+
+
+def _filters(request: HttpRequest, form: SearchForm, tag: Tag | None) -> list[Filter]:
+    data, params = form.cleaned_data, request.GET
+    chips = [Filter(f"#{tag.name}", None)] if tag else []
+    chips += [Filter(f"#{name}", _without(params, "tag", name)) for name in data["tag"]]
+    if data["digest"]:
+        source = Source.objects.filter(pk=data["digest"]).first()
+        chips.append(
+            Filter(source.name if source else f"#{data['digest']}", _without(params, "digest"))
+        )
+    for key, sign in (("date_from", "≥"), ("date_to", "≤")):
+        if data[key]:
+            chips.append(Filter(f"{sign} {data[key].isoformat()}", _without(params, key)))
+    return chips
+
+
+def _facets(
+    request: HttpRequest, results: Results, active: list[str]
+) -> list[tuple[Tag, int, QueryDict]]:
+    """Tags of the results, each with the query string that adds it."""
+    out = []
+    for tag, n in results.facets:
+        if tag.name.lower() in active:
+            continue
+        params = request.GET.copy()
+        params.pop("page", None)
+        params.setlist("tag", [*params.getlist("tag"), tag.name])
+        out.append((tag, n, params))
+    return out
+
+
+def _listing(request: HttpRequest, tag: Tag | None = None) -> HttpResponse:
+    """The front page and a tag page: search, filters, results, paging.
+
+    An HTMX request gets a fragment: the results when the search form or a
+    filter asked for them, else (the "more" button) the next page of hits.
+    """
+    form = SearchForm(request.GET)
+    context: dict = {"form": form, "tag": tag}
+    if not form.is_valid():
+        return render(request, LISTING, context, status=400)
+    kwargs = form.search_kwargs()
+    if tag:
+        kwargs["tags"] = [tag.name, *kwargs["tags"]]
+    results = search(**kwargs)
+    active = [t.lower() for t in results.query.tags]
+    context |= {
+        "results": results,
+        "filters": _filters(request, form, tag),
+        "facets": _facets(request, results, active),
+        "next_page": results.page + 1,
+    }
+    template = LISTING
+    if request.htmx:
+        template += "#results" if request.htmx.target == "results" else "#page"
+    return render(request, template, context)
+
+
+@require_GET
+@vary_on_headers("HX-Request", "HX-Target")
+def index(request: HttpRequest) -> HttpResponse:
+    return _listing(request)
+
+
+@require_GET
+@vary_on_headers("HX-Request", "HX-Target")
+def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    return _listing(request, get_object_or_404(Tag, slug=slug))
+
+
+@require_GET
+def tag_list(request: HttpRequest) -> HttpResponse:
+    tags = Tag.objects.with_counts().order_by("-n", "name")
+    return render(request, "articles/tags.html", {"tags": tags})
 
 
 @require_GET
 def article_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
-    article = get_object_or_404(Article.objects.published().select_related("source"), pk=pk)
+    article = get_object_or_404(
+        Article.objects.published().select_related("source").prefetch_related("tags", "links"),
+        pk=pk,
+    )
     if slug != article.slug:
         return redirect(article, permanent=True)
-    return render(
-        request,
-        "articles/article.html",
-        {"article": article, "sections": article.sections.all()},
+    sections = list(article.sections.all())
+    texts = [plain_text(s.html) for s in sections]
+    groups: dict[str, list] = {links.PAPER: [], links.CODE: [], links.REFERENCE: []}
+    for link in article.links.all():
+        kind = links.classify(link.url)
+        groups[kind.kind].append((link.url, kind.label))
+    previous, following = article.neighbours()
+    context = {
+        "article": article,
+        "sections": sections,
+        "canonical": request.build_absolute_uri(article.get_absolute_url()),
+        "toc": [s for s in sections if s.heading],
+        "minutes": reading_minutes(" ".join(texts)),
+        "description": Truncator(" ".join((article.subtitle, *texts[:1])).strip()).chars(160),
+        "links": [(kind, items) for kind, items in groups.items() if items],
+        "previous": previous,
+        "next": following,
+        "related": Article.objects.related_to(article),
+    }
+    return render(request, "articles/article.html", context)
+
+
+@require_GET
+def digest_list(request: HttpRequest) -> HttpResponse:
+    sources = Source.objects.only("id", "filename", "published_on", "imported_at").annotate(
+        n=Count("articles", filter=Q(articles__status=Article.Status.PUBLISHED))
     )
+    page = Paginator(sources, 50).get_page(request.GET.get("page"))
+    return render(request, "articles/digests.html", {"page": page})
+
+
+@require_GET
+def digest_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    source = get_object_or_404(Source.objects.defer("raw_text"), pk=pk)
+    articles = source.articles.published().order_by("position").prefetch_related("tags")
+    return render(request, "articles/digest.html", {"source": source, "articles": articles})
 
 
 @require_GET
@@ -28,12 +166,6 @@ def api_search(request: HttpRequest) -> JsonResponse:
     if not form.is_valid():
         return JsonResponse({"errors": form.errors}, status=400)
     results = search(**form.search_kwargs(), facets=False)
-    tags = {
-        a.id: [t.name for t in a.tags.all()]
-        for a in Article.objects.filter(
-            id__in=[h.article.id for h in results.hits]
-        ).prefetch_related("tags")
-    }
     next_url = None
     if results.has_next:
         query = request.GET.copy()
@@ -49,7 +181,7 @@ def api_search(request: HttpRequest) -> JsonResponse:
                     "title": h.article.title,
                     "subtitle": h.article.subtitle,
                     "published_on": h.article.published_on.isoformat(),
-                    "tags": tags.get(h.article.id, []),
+                    "tags": [t.name for t in h.article.tags.all()],
                     "snippet": h.snippet,
                 }
                 for h in results.hits

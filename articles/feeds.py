@@ -1,0 +1,76 @@
+"""Atom feeds of the newest articles: all, one tag, or any search."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.syndication.views import Feed
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+
+from .forms import SearchForm
+from .models import Tag
+from .search import NEWEST, Hit, search
+
+FEED_SIZE = 50
+
+
+@dataclass
+class Selection:
+    title: str
+    link: str
+    search: dict
+
+
+class ArticleFeed(Feed):
+    """``/feed/?q=…&tag=…``: the newest articles matching a search."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request: HttpRequest, slug: str | None = None) -> Selection:
+        form = SearchForm(request.GET)
+        if not form.is_valid():
+            raise Http404("bad query")
+        kwargs = form.search_kwargs() | {"order": NEWEST, "page": 1}
+        if slug is not None:
+            tag = get_object_or_404(Tag, slug=slug)
+            kwargs["tags"] = [tag.name, *kwargs["tags"]]
+            return Selection(f"#{tag.name} · Newsroom", tag.get_absolute_url(), kwargs)
+        query = request.GET.urlencode()
+        link = reverse("index") + (f"?{query}" if query else "")
+        text = kwargs["text"] or " ".join(f"#{t}" for t in kwargs["tags"])
+        title = f"{text} · Newsroom" if text else "Newsroom"
+        return Selection(title, link, kwargs)
+
+    def title(self, obj: Selection) -> str:
+        return obj.title
+
+    def link(self, obj: Selection) -> str:
+        return obj.link
+
+    def subtitle(self, obj: Selection) -> str:
+        return _("The newest AI news articles")
+
+    def items(self, obj: Selection) -> list[Hit]:
+        return search(**obj.search, page_size=FEED_SIZE, facets=False).hits
+
+    def item_title(self, item: Hit) -> str:
+        return item.article.title
+
+    def item_description(self, item: Hit) -> str:
+        return item.snippet  # escaped HTML, matches in <mark>
+
+    def item_link(self, item: Hit) -> str:
+        return item.article.get_absolute_url()
+
+    def item_pubdate(self, item: Hit):
+        return item.article.created_at
+
+    def item_updateddate(self, item: Hit):
+        return item.article.updated_at
+
+    def item_categories(self, item: Hit) -> list[str]:
+        return [t.name for t in item.article.tags.all()]
