@@ -272,13 +272,19 @@ def time_limit(ms: int) -> Iterator[None]:
     """Abort any statement that runs longer than ``ms`` with OperationalError."""
     if _vendor() == "postgresql":
         # A local setting ends with the transaction, or with the savepoint
-        # when it rolls back; put it back by hand when all went well.
+        # when it rolls back. Inside an outer transaction it would outlive
+        # the search, so put it back by hand there when all went well.
+        outer = connection.in_atomic_block
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SELECT current_setting('statement_timeout')")
-            (before,) = cursor.fetchone()
-            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [str(ms)])
+            cursor.execute(
+                "SELECT current_setting('statement_timeout'),"
+                " set_config('statement_timeout', %s, true)",
+                [str(ms)],
+            )
+            before = cursor.fetchone()[0]
             yield
-            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [before])
+            if outer:
+                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [before])
         return
     connection.ensure_connection()
     raw = connection.connection

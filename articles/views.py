@@ -123,6 +123,7 @@ def article_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
         return redirect(article, permanent=True)
     sections = list(article.sections.all())
     texts = [plain_text(s.html) for s in sections]
+    lead = " ".join(f"{article.subtitle} {texts[0] if texts else ''}".split())
     groups: dict[str, list] = {links.PAPER: [], links.CODE: [], links.REFERENCE: []}
     for link in article.links.all():
         kind = links.classify(link.url)
@@ -134,7 +135,7 @@ def article_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
         "canonical": request.build_absolute_uri(article.get_absolute_url()),
         "toc": [s for s in sections if s.heading],
         "minutes": reading_minutes(" ".join(texts)),
-        "description": Truncator(" ".join((article.subtitle, *texts[:1])).strip()).chars(160),
+        "description": Truncator(lead).chars(160),
         "links": [(kind, items) for kind, items in groups.items() if items],
         "previous": previous,
         "next": following,
@@ -145,8 +146,10 @@ def article_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
 
 @require_GET
 def digest_list(request: HttpRequest) -> HttpResponse:
-    sources = Source.objects.only("id", "filename", "published_on", "imported_at").annotate(
-        n=Count("articles", filter=Q(articles__status=Article.Status.PUBLISHED))
+    sources = (
+        Source.objects.only("id", "filename", "published_on", "imported_at")
+        .annotate(n=Count("articles", filter=Q(articles__status=Article.Status.PUBLISHED)))
+        .order_by("-imported_at", "-id")
     )
     page = Paginator(sources, 50).get_page(request.GET.get("page"))
     return render(request, "articles/digests.html", {"page": page})

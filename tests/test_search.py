@@ -347,3 +347,16 @@ def test_large_counts_are_capped(two_articles, monkeypatch):
     assert results.count == 2 and results.count_is_capped
     monkeypatch.setattr("articles.search.COUNT_CAP", 5)
     assert not search("模型", page_size=1).count_is_capped
+
+
+@pytest.mark.postgres
+def test_the_time_limit_ends_with_the_search(two_articles):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("statement_timeout is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL statement_timeout = '7s'")  # the test's transaction
+        search("模型")
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "7s"

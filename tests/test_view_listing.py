@@ -1,0 +1,213 @@
+"""The front page and tag pages: full pages, HTMX fragments, filters, paging."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from articles.models import Article, Tag
+
+from .factories import make_article, make_source
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HX-Request": "true"}
+RESULTS = {**HTMX, "HX-Target": "results"}
+
+
+@pytest.fixture
+def corpus():
+    digest = make_source("digest-0117")
+    distill = make_article(
+        "OpenAI 的蒸馏实验",
+        [("", "OpenAI 用**蒸馏**训练了小模型。"), ("一、方法", "先训练大模型。")],
+        source=digest,
+        subtitle="小模型也能推理",
+        tags=["OpenAI", "蒸馏"],
+        published_on=date(2025, 1, 17),
+    )
+    agents = make_article(
+        "智能体框架开源",
+        [("", "一个开源的智能体框架。")],
+        source=digest,
+        tags=["开源"],
+        published_on=date(2025, 1, 17),
+    )
+    older = make_article(
+        "去年的模型综述",
+        [("", "关于蒸馏的综述。")],
+        tags=["蒸馏"],
+        published_on=date(2024, 6, 1),
+    )
+    make_article("隐藏的蒸馏稿", [("", "蒸馏")], status=Article.Status.HIDDEN)
+    return distill, agents, older
+
+
+def titles(response) -> list[str]:
+    return [hit.article.title for hit in response.context["results"].hits]
+
+
+def test_the_front_page_lists_published_articles_newest_first(client, corpus):
+    distill, agents, older = corpus
+    response = client.get("/")
+    assert response.status_code == 200
+    assert titles(response) == [agents.title, distill.title, older.title]
+    html = response.content.decode()
+    assert html.startswith("<!doctype html>")
+    assert '<input id="q" name="q" type="search"' in html
+    assert "隐藏的蒸馏稿" not in html
+    # Each hit: link, subtitle, date, digest, reading time and tags.
+    assert f'href="{distill.get_absolute_url()}"' in html
+    assert "小模型也能推理" in html
+    assert 'datetime="2025-01-17"' in html
+    assert f'href="{distill.source.get_absolute_url()}">digest-0117</a>' in html
+    assert "阅读约 1 分钟" in html
+    assert f'href="/tags/{distill.tags.get(name="OpenAI").slug}/">#OpenAI</a>' in html
+
+
+def test_a_search_highlights_and_ranks_matches(client, corpus):
+    distill, _, older = corpus
+    response = client.get("/", {"q": "蒸馏"})
+    assert titles(response) == [distill.title, older.title]
+    assert "<mark>蒸馏</mark>" in response.content.decode()
+    assert response.context["results"].order == "best"
+
+
+def test_the_search_form_gets_only_the_results_fragment(client, corpus):
+    response = client.get("/", {"q": "蒸馏"}, headers=RESULTS)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="results"')
+    assert "<html" not in html and "<form" not in html
+    assert "<mark>蒸馏</mark>" in html
+    # The filter bar comes along out of band, so the form keeps the state.
+    assert '<div id="filters" class="filters" hx-swap-oob="true">' in html
+    assert "Vary" in response.headers and "HX-Request" in response.headers["Vary"]
+
+
+def test_a_plain_request_for_the_same_url_gets_the_full_page(client, corpus):
+    html = client.get("/", {"q": "蒸馏"}).content.decode()
+    assert "<html" in html and '<div id="results"' in html and "hx-swap-oob" not in html
+    assert 'hx-push-url="true"' in html
+    assert 'value="蒸馏"' in html
+
+
+def test_tags_filter_and_combine(client, corpus):
+    distill, _, older = corpus
+    assert titles(client.get("/", {"tag": "蒸馏"})) == [distill.title, older.title]
+    assert titles(client.get("/", {"tag": ["蒸馏", "OpenAI"]})) == [distill.title]
+    assert titles(client.get("/", {"q": "#openai"})) == [distill.title]
+
+
+def test_facets_count_the_tags_of_the_result_and_add_a_filter(client, corpus):
+    response = client.get("/", {"q": "蒸馏"})
+    facets = {tag.name: n for tag, n, _ in response.context["facets"]}
+    assert facets == {"蒸馏": 2, "OpenAI": 1}
+    html = response.content.decode()
+    assert 'href="/?q=%E8%92%B8%E9%A6%8F&amp;tag=OpenAI"' in html
+    # A tag already filtered on is a chip that removes it, not a facet.
+    response = client.get("/", {"q": "蒸馏", "tag": "OpenAI"})
+    assert "OpenAI" not in {tag.name for tag, _, _ in response.context["facets"]}
+    assert 'aria-label="移除筛选 #OpenAI"' in response.content.decode()
+
+
+def test_digest_and_date_filters(client, corpus):
+    distill, agents, older = corpus
+    assert titles(client.get("/", {"digest": distill.source_id})) == [agents.title, distill.title]
+    assert titles(client.get("/", {"date_to": "2024-12-31"})) == [older.title]
+    assert titles(client.get("/", {"date_from": "2025-01-01", "q": "蒸馏"})) == [distill.title]
+
+
+def test_an_empty_result_says_why_and_how_to_widen_it(client, corpus):
+    html = client.get("/", {"q": "蒸馏", "tag": "开源"}).content.decode()
+    assert "没有文章匹配 <strong>蒸馏</strong>" in html
+    assert "<strong>#开源</strong>" in html
+    assert 'href="/?q=%E8%92%B8%E9%A6%8F">#开源 ×</a>' in html
+
+
+def test_an_empty_database_explains_how_to_import(client):
+    html = client.get("/").content.decode()
+    assert "python manage.py import_articles PATH" in html
+
+
+def test_more_is_a_real_link_and_an_htmx_page_of_hits(client, corpus, monkeypatch):
+    monkeypatch.setattr("articles.search.PAGE_SIZE", 2)
+    first = client.get("/").content.decode()
+    assert 'href="/?page=2"' in first and 'hx-get="/?page=2"' in first
+    page_two = client.get("/", {"page": 2}, headers=HTMX)
+    fragment = page_two.content.decode()
+    assert fragment.lstrip().startswith('<li class="hit">')
+    assert "去年的模型综述" in fragment and 'id="results"' not in fragment
+    assert 'class="more"' not in fragment
+    assert "<html" in client.get("/", {"page": 2}).content.decode()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": '"unbalanced'},
+        {"q": "NEAR( * OR AND ) -"},
+        {"q": "x\x00y"},
+        {"q": "蒸" * 10_000},
+        {"q": "🤖 emoji"},
+        {"tag": "\x00"},
+        {"order": "newest"},
+    ],
+)
+def test_any_query_text_gives_a_normal_page(client, corpus, params):
+    assert client.get("/", params).status_code == 200
+    assert client.get("/", params, headers=RESULTS).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"page": "x"}, {"page": "0"}, {"date_from": "2025-13-45"}, {"digest": "-1"}, {"order": "?"}],
+)
+def test_malformed_filters_are_a_400_page_that_says_so(client, corpus, params):
+    response = client.get("/", params)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "有些筛选条件无法识别" in html and "<html" in html
+
+
+def test_a_tag_page_lists_its_articles_and_answers_htmx(client, corpus):
+    distill, _, older = corpus
+    slug = distill.tags.get(name="蒸馏").slug
+    response = client.get(f"/tags/{slug}/")
+    assert response.status_code == 200
+    assert titles(response) == [distill.title, older.title]
+    html = response.content.decode()
+    assert '<h1 class="">#蒸馏</h1>' in html
+    assert f'href="{reverse("tag-feed", args=[slug])}"' in html
+    assert titles(client.get(f"/tags/{slug}/", {"date_to": "2024-12-31"})) == [older.title]
+    fragment = client.get(f"/tags/{slug}/", {"q": "OpenAI"}, headers=RESULTS).content.decode()
+    assert fragment.lstrip().startswith('<div id="results"')
+    assert distill.title in fragment and older.title not in fragment
+    assert client.get("/tags/no-such-tag/").status_code == 404
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("url", ["/", "/?q=蒸馏", "/tags/{slug}/", "/?tag=蒸馏&page=2"])
+def test_listing_query_counts_do_not_grow_with_the_page(client, url, django_assert_max_num_queries):
+    def add(n: int) -> None:
+        for i in range(n):
+            make_article(f"蒸馏第{i}篇", [("", "蒸馏。"), ("一", "正文")], tags=["蒸馏", f"t{i}"])
+
+    add(25)  # a second page
+    url = url.format(slug=Tag.objects.get(name="蒸馏").slug)
+    few = _queries(client, url)
+    add(40)
+    assert _queries(client, url) == few
+    # The read of matches, scores, articles, their tags, their sections,
+    # facets, the tag and tag names. PostgreSQL adds the search's time limit:
+    # set and reset it, in a savepoint as the test runs in a transaction.
+    with django_assert_max_num_queries(8 + (4 if connection.vendor == "postgresql" else 0)):
+        client.get(url)
