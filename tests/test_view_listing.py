@@ -80,8 +80,9 @@ def test_the_search_form_gets_only_the_results_fragment(client, corpus):
     response = client.get("/", {"q": "蒸馏"}, headers=RESULTS)
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.lstrip().startswith('<div id="results"')
-    assert "<html" not in html and "<form" not in html
+    # The inside of #results, which stays in place as a live region.
+    assert html.lstrip().startswith('<p class="count">')
+    assert 'id="results"' not in html and "<html" not in html and "<form" not in html
     assert "<mark>蒸馏</mark>" in html
     # The filter bar comes along out of band, so the form keeps the state.
     assert '<div id="filters" class="filters" hx-swap-oob="true">' in html
@@ -184,7 +185,7 @@ def test_a_tag_page_lists_its_articles_and_answers_htmx(client, corpus):
     assert f'href="{reverse("tag-feed", args=[slug])}"' in html
     assert titles(client.get(f"/tags/{slug}/", {"date_to": "2024-12-31"})) == [older.title]
     fragment = client.get(f"/tags/{slug}/", {"q": "OpenAI"}, headers=RESULTS).content.decode()
-    assert fragment.lstrip().startswith('<div id="results"')
+    assert fragment.lstrip().startswith('<p class="count">')
     assert distill.title in fragment and older.title not in fragment
     assert client.get("/tags/no-such-tag/").status_code == 404
 
