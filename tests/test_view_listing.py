@@ -181,7 +181,7 @@ def test_a_tag_page_lists_its_articles_and_answers_htmx(client, corpus):
     assert response.status_code == 200
     assert titles(response) == [distill.title, older.title]
     html = response.content.decode()
-    assert '<h1 class="">#蒸馏</h1>' in html
+    assert "<h1>#蒸馏</h1>" in html
     assert f'href="{reverse("tag-feed", args=[slug])}"' in html
     assert titles(client.get(f"/tags/{slug}/", {"date_to": "2024-12-31"})) == [older.title]
     fragment = client.get(f"/tags/{slug}/", {"q": "OpenAI"}, headers=RESULTS).content.decode()
