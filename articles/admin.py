@@ -1,9 +1,28 @@
 from __future__ import annotations
 
-from django.contrib import admin
-from django.db import models
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
-from .models import Article, ArticleTag, Link, Section, Source, Tag, TagAlias
+from . import editing
+from .models import (
+    Article,
+    ArticleTag,
+    Link,
+    RemovedTag,
+    Section,
+    Source,
+    Tag,
+    TagAlias,
+    remove_tag,
+)
 
 # Django 6 makes https the scheme assumed for a URL typed without one; say so now.
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
@@ -25,6 +44,7 @@ class ArticleTagInline(admin.TabularInline):
     model = ArticleTag
     extra = 0
     autocomplete_fields = ["tag"]
+    readonly_fields = ["origin"]
 
 
 class ArticleInline(admin.TabularInline):
@@ -44,27 +64,95 @@ class SourceAdmin(admin.ModelAdmin):
     list_display = ["filename", "imported_at", "published_on", "encoding", "parser_version"]
     list_filter = ["encoding", "parser_version", "published_on"]
     search_fields = ["filename", "origin_url", "page_url", "sha256"]
-    readonly_fields = ["sha256", "size", "encoding", "parser_version", "warnings", "imported_at"]
+    readonly_fields = [
+        "sha256", "size", "encoding", "parser_version", "warnings", "imported_at", "split_view",
+    ]  # fmt: skip
     fields = [
         "filename", "sha256", "size", "encoding", "origin_url", "page_url", "published_on",
-        "parser_version", "warnings", "imported_at", "raw_text",
+        "parser_version", "warnings", "imported_at", "split_view",
     ]  # fmt: skip
     inlines = [ArticleInline]
     formfield_overrides = URL_FIELDS
 
+    @admin.display(description="raw text and its articles")
+    def split_view(self, source: Source) -> str:
+        """The raw text, each article's span in its own colour and linked to
+        it, the rest (the site's chrome) greyed out: one element a span."""
+        text = source.raw_text
+        articles = list(
+            source.articles.order_by("span_start").only("id", "title", "span_start", "span_end")
+        )
+        parts, at = [], 0
+        for n, article in enumerate(articles):
+            start, end = max(at, article.span_start), max(at, article.span_end)
+            if start > at:
+                parts.append(format_html('<span class="chrome">{}</span>', text[at:start]))
+            url = reverse("admin:articles_article_change", args=[article.pk])
+            parts.append(
+                format_html(
+                    '<a class="span span-{}" href="{}" title="{}">{}</a>',
+                    n % 6,
+                    url,
+                    f"{article.position}. {article.title}",
+                    text[start:end],
+                )
+            )
+            at = end
+        if at < len(text):
+            parts.append(format_html('<span class="chrome">{}</span>', text[at:]))
+        # Every part came out of format_html, which escaped the text in it.
+        return format_html('<div class="split-view">{}</div>', mark_safe("".join(parts)))
+
+    class Media:
+        css = {"all": ["articles/admin.css"]}
+
+
+class NeedsReview(admin.SimpleListFilter):
+    title = "review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("needed", "needs review"), ("done", "no review needed")]
+
+    def queryset(self, request, queryset):
+        unsure = models.Q(status=Article.Status.REVIEW) | ~models.Q(review_reasons=[])
+        if self.value() == "needed":
+            return queryset.filter(unsure)
+        if self.value() == "done":
+            return queryset.exclude(unsure)
+        return queryset
+
+
+class TagChoiceForm(forms.Form):
+    tag = forms.CharField(max_length=100, help_text="A tag name or one of its aliases.")
+
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "source", "position", "published_on", "status", "edited"]
-    list_filter = ["status", "edited", "published_on", ("source", admin.RelatedOnlyFieldListFilter)]
+    list_display = ["title", "source", "position", "published_on", "status", "edited", "review"]
+    list_filter = [
+        NeedsReview,
+        "status",
+        "edited",
+        "published_on",
+        ("source", admin.RelatedOnlyFieldListFilter),
+    ]
     list_select_related = ["source"]
     search_fields = ["title", "subtitle"]
-    readonly_fields = ["source", "position", "span_start", "span_end", "created_at", "updated_at"]
+    readonly_fields = [
+        "source", "position", "span_start", "span_end", "review_reasons", "created_at", "updated_at"
+    ]  # fmt: skip
     fields = [
-        "title", "subtitle", "slug", "published_on", "status", "edited",
+        "title", "subtitle", "slug", "published_on", "status", "edited", "review_reasons",
         "source", "position", "span_start", "span_end", "created_at", "updated_at",
     ]  # fmt: skip
     inlines = [ArticleTagInline, SectionInline, LinkInline]
+    actions = ["mark_reviewed", "merge_with_next", "add_tag", "remove_tag"]
+    change_form_template = "admin/articles/article/change_form.html"
+
+    @admin.display(description="review", boolean=False)
+    def review(self, article: Article) -> str:
+        return "; ".join(article.review_reasons)
 
     def save_model(self, request, obj: Article, form, change: bool) -> None:
         # Any save here, of the article or of its inlines (the admin calls
@@ -72,15 +160,268 @@ class ArticleAdmin(admin.ModelAdmin):
         obj.edited = True
         super().save_model(request, obj, form, change)
 
+    def save_formset(self, request, form, formset, change: bool) -> None:
+        if formset.model is not ArticleTag:
+            return super().save_formset(request, form, formset, change)
+        instances = formset.save(commit=False)
+        for tagging in formset.deleted_objects:
+            remove_tag(tagging.article, tagging.tag)  # remembers automatic ones
+        for tagging in instances:
+            tagging.save()
+        formset.save_m2m()
+
+    # -- tools on the change page ------------------------------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/edit/<str:operation>/",
+                self.admin_site.admin_view(self.edit_view),
+                name="articles_article_edit",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = self.get_object(request, object_id)
+        extra = extra_context or {}
+        if article is not None:
+            sections = list(article.sections.order_by("position"))
+            extra["edit_sections"] = [(s, editing.paragraphs_of(s)) for s in sections]
+            extra["has_previous"] = article.position > 1
+            extra["has_next"] = Article.objects.filter(
+                source_id=article.source_id, position=article.position + 1
+            ).exists()
+        return super().change_view(request, object_id, form_url, extra)
+
+    def edit_view(self, request: HttpRequest, object_id: int, operation: str) -> HttpResponse:
+        """Preview an edit of the split on GET, apply it on POST."""
+        article = get_object_or_404(Article, pk=object_id)
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        edit, args, label = self._edit(article, operation, request)
+        if request.method == "POST":
+            try:
+                outcome = edit(*args)
+            except editing.EditError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+                return HttpResponseRedirect(
+                    reverse("admin:articles_article_change", args=[article.pk])
+                )
+            for changed in outcome.articles:
+                if changed.pk == article.pk or Article.objects.filter(pk=changed.pk).exists():
+                    self.log_change(request, changed, outcome.message)
+            self.message_user(request, outcome.message, messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+        try:
+            result = editing.preview(edit, *args)
+            error = ""
+        except editing.EditError as exc:
+            result, error = [], str(exc)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "article": article,
+            "label": label,
+            "result": [(a, sections, a.pk == article.pk) for a, sections in result],
+            "error": error,
+            "title": f"{label}: {article.title}",
+        }
+        return render(request, "admin/articles/article/edit_confirmation.html", context)
+
+    def _edit(self, article: Article, operation: str, request: HttpRequest):
+        def section() -> Section:
+            return get_object_or_404(Section, pk=request.GET.get("section", 0), article=article)
+
+        if operation == "split":
+            s = section()
+            return editing.split, [s], f"Split before “{s.heading or s.pk}”"
+        if operation == "merge":
+            return editing.merge_with_next, [article], "Merge with the next article"
+        if operation in ("move-up", "move-down"):
+            s = section()
+            direction = -1 if operation == "move-up" else 1
+            where = "previous" if direction < 0 else "next"
+            return (
+                editing.move_section,
+                [s, direction],
+                f"Move “{s.heading or 'lead'}” to the {where} article",
+            )
+        if operation == "to-paragraph":
+            s = section()
+            return editing.heading_to_paragraph, [s], f"Turn heading “{s.heading}” into a paragraph"
+        if operation == "to-heading":
+            s = section()
+            try:
+                index = int(request.GET.get("paragraph", ""))
+            except ValueError:
+                index = -1
+            return editing.paragraph_to_heading, [s, index], "Turn a paragraph into a heading"
+        raise Http404("No such edit.")
+
+    # -- list actions --------------------------------------------------------
+
+    @admin.action(description="Mark reviewed", permissions=["change"])
+    def mark_reviewed(self, request, queryset) -> None:
+        with transaction.atomic():
+            n = 0
+            for article in queryset:
+                article.review_reasons = []
+                if article.status == Article.Status.REVIEW:
+                    article.status = Article.Status.PUBLISHED
+                article.edited = True
+                article.save()
+                self.log_change(request, article, "Marked reviewed.")
+                n += 1
+        self.message_user(request, f"{n} article(s) marked reviewed.", messages.SUCCESS)
+
+    @admin.action(description="Merge with the next article of its digest", permissions=["change"])
+    def merge_with_next(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Choose exactly one article to merge.", messages.WARNING)
+            return None
+        article = queryset.get()
+        return HttpResponseRedirect(
+            reverse("admin:articles_article_edit", args=[article.pk, "merge"])
+        )
+
+    @admin.action(description="Add a tag", permissions=["change"])
+    def add_tag(self, request, queryset):
+        return self._tag_action(request, queryset, "add_tag", add=True)
+
+    @admin.action(description="Remove a tag", permissions=["change"])
+    def remove_tag(self, request, queryset):
+        return self._tag_action(request, queryset, "remove_tag", add=False)
+
+    def _tag_action(self, request, queryset, action: str, add: bool):
+        form = TagChoiceForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            name = form.cleaned_data["tag"].strip()
+            tag = Tag.objects.named(name).first()
+            if tag is None and add:
+                tag = Tag.objects.create(name=name)
+            n = 0
+            with transaction.atomic():
+                for article in queryset:
+                    if tag is None:
+                        break
+                    if add:
+                        _, created = ArticleTag.objects.get_or_create(article=article, tag=tag)
+                        RemovedTag.objects.filter(article=article, tag=tag).delete()
+                    else:
+                        created = remove_tag(article, tag)
+                    if created:
+                        Article.objects.filter(pk=article.pk).update(edited=True)
+                        self.log_change(
+                            request, article, f"{'Added' if add else 'Removed'} tag “{name}”."
+                        )
+                        n += 1
+            verb = "added to" if add else "removed from"
+            self.message_user(request, f"Tag “{name}” {verb} {n} article(s).", messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Add a tag" if add else "Remove a tag",
+            "form": form,
+            "articles": queryset,
+            "action": action,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return render(request, "admin/articles/article/tag_action.html", context)
+
 
 class TagAliasInline(admin.TabularInline):
     model = TagAlias
     extra = 1
 
 
+class TagMergeForm(forms.Form):
+    into = forms.ModelChoiceField(queryset=Tag.objects.none(), label="Keep this tag")
+
+
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
+    list_display = ["name", "slug", "articles_count"]
+    ordering = ["name"]
     search_fields = ["name", "aliases__name"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [TagAliasInline]
+    actions = ["merge_tags"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n=Count("articletag", distinct=True))
+
+    @admin.display(description="articles", ordering="n")
+    def articles_count(self, tag: Tag) -> int:
+        return tag.n
+
+    def save_model(self, request, obj: Tag, form, change: bool) -> None:
+        # A renamed tag keeps answering to its old name.
+        if change and "name" in form.changed_data:
+            old = Tag.objects.get(pk=obj.pk).name
+            with transaction.atomic():
+                super().save_model(request, obj, form, change)
+                if not TagAlias.objects.filter(name=old).exists():
+                    TagAlias.objects.create(tag=obj, name=old)
+            return
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Merge the selected tags into one", permissions=["change"])
+    def merge_tags(self, request, queryset):
+        form = TagMergeForm(request.POST if "apply" in request.POST else None)
+        form.fields["into"].queryset = queryset
+        if queryset.count() < 2:
+            self.message_user(request, "Choose two or more tags to merge.", messages.WARNING)
+            return None
+        if form.is_valid():
+            into = form.cleaned_data["into"]
+            others = list(queryset.exclude(pk=into.pk))
+            merge_tags(into, others)
+            names = ", ".join(t.name for t in others)
+            self.log_change(request, into, f"Merged {names} into it.")
+            self.message_user(request, f"Merged {names} into “{into.name}”.", messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Merge tags",
+            "form": form,
+            "tags": queryset,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return render(request, "admin/articles/tag/merge.html", context)
+
+
+def merge_tags(into: Tag, others: list[Tag]) -> None:
+    """Articles of ``others`` move to ``into``; their names and aliases
+    become its aliases. One transaction: a half-merged tag would be lost."""
+    with transaction.atomic():
+        for other in others:
+            for tagging in ArticleTag.objects.filter(tag=other):
+                exists = ArticleTag.objects.filter(article_id=tagging.article_id, tag=into)
+                if exists.exists():
+                    tagging.delete()
+                else:
+                    tagging.tag = into
+                    tagging.save()
+            RemovedTag.objects.filter(tag=other).exclude(
+                article_id__in=RemovedTag.objects.filter(tag=into).values("article_id")
+            ).update(tag=into)
+            TagAlias.objects.filter(tag=other).update(tag=into)
+            name = other.name
+            other.delete()
+            TagAlias.objects.get_or_create(name=name, defaults={"tag": into})
+
+
+@admin.register(RemovedTag)
+class RemovedTagAdmin(admin.ModelAdmin):
+    list_display = ["article", "tag", "removed_at"]
+    list_select_related = ["article", "tag"]
+    search_fields = ["article__title", "tag__name"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -21,7 +21,7 @@ from django.db import IntegrityError, reset_queries, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from . import parsing, prepare, search
+from . import parsing, prepare, review, search
 from .models import Article, Link, Section, Source, make_slug
 
 
@@ -182,6 +182,7 @@ def _write_articles(
                 published_on=published_on,
                 span_start=a.start,
                 span_end=a.end,
+                review_reasons=review.reasons(a, prepared.digest.warnings),
             )
             for n, a in enumerate(parsed)
         ]
@@ -256,7 +257,9 @@ def reparse_source(source: Source) -> FileResult:
                 unmatched.append(i)
                 continue
             reusable.remove(match)
-            result.sections += _update_article(match, digest.articles[i], prepared.sections[i])
+            result.sections += _update_article(
+                match, digest.articles[i], prepared.sections[i], digest.warnings
+            )
             result.articles += 1
         Article.objects.filter(id__in=[a.id for a in reusable]).delete()
         first_free = 2 * parked + len(existing)
@@ -287,14 +290,26 @@ def _best_overlap(parsed: parsing.Article, candidates: list[Article]) -> Article
 
 
 def _update_article(
-    article: Article, parsed: parsing.Article, rendered: list[prepare.RenderedSection]
+    article: Article,
+    parsed: parsing.Article,
+    rendered: list[prepare.RenderedSection],
+    warnings: list[str],
 ) -> int:
     article.title = parsed.title[:500]
     article.subtitle = parsed.subtitle[:500]
     article.slug = make_slug(parsed.title)
     article.span_start, article.span_end = parsed.start, parsed.end
+    article.review_reasons = review.reasons(parsed, warnings)
     article.save(
-        update_fields=["title", "subtitle", "slug", "span_start", "span_end", "updated_at"]
+        update_fields=[
+            "title",
+            "subtitle",
+            "slug",
+            "span_start",
+            "span_end",
+            "review_reasons",
+            "updated_at",
+        ]
     )
     article.sections.all().delete()
     article.links.all().delete()

@@ -97,6 +97,11 @@ class Article(models.Model):
         default=False,
         help_text="Re-imports and --reparse leave edited articles alone.",
     )
+    review_reasons = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Why the parser was unsure of this article; empty once reviewed.",
+    )
     span_start = models.PositiveIntegerField(help_text="Offset of the article in the raw text.")
     span_end = models.PositiveIntegerField()
     tags = models.ManyToManyField("Tag", through="ArticleTag", related_name="articles")
@@ -243,3 +248,47 @@ class ArticleTag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article} / {self.tag}"
+
+
+class RemovedTag(models.Model):
+    """An automatic tag an editor took off an article: automatic tagging
+    never puts it back (see ``add_automatic_tags``)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="removed_tags")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+")
+    removed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "tag"], name="removed_tag_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article} / -{self.tag}"
+
+
+def remove_tag(article: Article, tag: Tag) -> bool:
+    """An editor takes a tag off; an automatic one is remembered as removed.
+    Returns whether the article had it."""
+    tagging = ArticleTag.objects.filter(article=article, tag=tag).first()
+    if tagging is None:
+        return False
+    if tagging.origin == ArticleTag.Origin.AUTO:
+        RemovedTag.objects.get_or_create(article=article, tag=tag)
+    tagging.delete()
+    return True
+
+
+def add_automatic_tags(article: Article, tags: list[Tag]) -> list[Tag]:
+    """Tags found by automatic tagging, minus those an editor removed."""
+    removed = set(article.removed_tags.values_list("tag_id", flat=True))
+    added = []
+    for tag in tags:
+        if tag.id in removed:
+            continue
+        _, created = ArticleTag.objects.get_or_create(
+            article=article, tag=tag, defaults={"origin": ArticleTag.Origin.AUTO}
+        )
+        if created:
+            added.append(tag)
+    return added
