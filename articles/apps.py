@@ -18,6 +18,12 @@ class ArticlesConfig(AppConfig):
         def section_changed(sender, instance, **kwargs) -> None:
             search.sync([instance.article_id])
 
+        from django.contrib.auth.signals import user_logged_in
+
+        from .readers import make_pending_bookmark
+
+        user_logged_in.connect(make_pending_bookmark, dispatch_uid="pending-bookmark")
+
         for signal in (post_save, post_delete):
             signal.connect(article_changed, sender=Article, dispatch_uid=f"search-article-{signal}")
             signal.connect(section_changed, sender=Section, dispatch_uid=f"search-section-{signal}")

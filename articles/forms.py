@@ -50,6 +50,7 @@ class SearchForm(forms.Form):
     date_from = forms.DateField(required=False)
     date_to = forms.DateField(required=False)
     page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
+    mine = forms.BooleanField(required=False)  # only my bookmarks
 
     def search_kwargs(self) -> dict:
         data = self.cleaned_data

@@ -304,6 +304,7 @@ def search(
     *,
     tags: Iterable[str] = (),
     source: int | None = None,
+    bookmarked_by: int | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
     order: str | None = None,
@@ -316,7 +317,8 @@ def search(
     Best match first when there is text to match (unless ``order`` says
     newest), newest first otherwise; ties go to the newer article. A search
     that takes longer than SEARCH_TIMEOUT_MS is cut short: no hits, and
-    ``timed_out`` set.
+    ``timed_out`` set. With ``bookmarked_by`` (a user id), only that user's
+    bookmarks, the newest bookmarked first when there is nothing to match.
     """
     query = parse_query(text)
     query.tags.extend(t for t in tags if t not in query.tags)
@@ -329,7 +331,7 @@ def search(
 
     try:
         with time_limit(SEARCH_TIMEOUT_MS):
-            return _search(query, source, order, page, page_size, facets)
+            return _search(query, source, bookmarked_by, order, page, page_size, facets)
     except OperationalError as exc:
         if "cancel" not in str(exc) and "interrupt" not in str(exc):
             raise
@@ -337,11 +339,17 @@ def search(
 
 
 def _search(
-    query: Query, source: int | None, order: str, page: int, page_size: int, facets: bool
+    query: Query,
+    source: int | None,
+    bookmarked_by: int | None,
+    order: str,
+    page: int,
+    page_size: int,
+    facets: bool,
 ) -> Results:
     offset = (page - 1) * page_size
-    where, params = _conditions(query, source=source)
-    stream = _Stream(query.terms, " AND ".join(where), params)
+    where, params = _conditions(query, source=source, bookmarked_by=bookmarked_by)
+    stream = _Stream(query.terms, " AND ".join(where), params, bookmarked_by)
     # One read of the newest matches serves the count, the ranking pool and
     # the first pages. It also asks for enough rows that PostgreSQL takes a
     # rare term's few matches from the GIN index rather than walking the
@@ -363,7 +371,10 @@ def _search(
 
 
 def _conditions(
-    query: Query, source: int | None = None, published_only: bool = True
+    query: Query,
+    source: int | None = None,
+    published_only: bool = True,
+    bookmarked_by: int | None = None,
 ) -> tuple[list[str], list]:
     """SQL on the article ``a`` for everything but the terms to match."""
     where: list[str] = []
@@ -371,6 +382,12 @@ def _conditions(
     if published_only:
         where.append("a.status = %s")
         params.append(Article.Status.PUBLISHED)
+    if bookmarked_by is not None:
+        where.append(
+            "EXISTS (SELECT 1 FROM articles_bookmark b"
+            " WHERE b.article_id = a.id AND b.user_id = %s)"
+        )
+        params.append(bookmarked_by)
     if source:
         where.append("a.source_id = %s")
         params.append(source)
@@ -400,9 +417,18 @@ class _Stream:
     read a page at a time straight from the engine's index (or from the
     article listing index when there are no terms)."""
 
-    def __init__(self, terms: list[str], where: str, params: list) -> None:
+    def __init__(
+        self, terms: list[str], where: str, params: list, bookmarked_by: int | None = None
+    ) -> None:
         self.terms = terms
-        if not terms:
+        if not terms and bookmarked_by is not None:
+            self.sql = (
+                "SELECT a.id AS aid, 0 AS akey FROM articles_article a"
+                " JOIN articles_bookmark bm ON bm.article_id = a.id AND bm.user_id = %s"
+                f" WHERE {where} ORDER BY bm.created_at DESC, bm.id DESC"
+            )
+            self.params = [bookmarked_by, *params]
+        elif not terms:
             self.sql = (
                 "SELECT a.id AS aid, 0 AS akey FROM articles_article a"
                 f" WHERE {where} ORDER BY a.published_on DESC, a.id DESC"

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
@@ -68,8 +70,9 @@ def _facets(
     return out
 
 
-def _listing(request: HttpRequest, tag: Tag | None = None) -> HttpResponse:
-    """The front page and a tag page: search, filters, results, paging.
+def _listing(request: HttpRequest, tag: Tag | None = None, bookmarks: bool = False) -> HttpResponse:
+    """The front page, a tag page and the reader's bookmarks: search,
+    filters, results, paging.
 
     An HTMX request gets a fragment: the results when the search form or a
     filter asked for them, else (the "more" button) the next page of hits.
@@ -81,13 +84,21 @@ def _listing(request: HttpRequest, tag: Tag | None = None) -> HttpResponse:
     kwargs = form.search_kwargs()
     if tag:
         kwargs["tags"] = [tag.name, *kwargs["tags"]]
+    mine = bookmarks or form.cleaned_data["mine"]
+    if mine and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if mine:
+        kwargs["bookmarked_by"] = request.user.pk
     results = search(**kwargs)
+    marks = _marks(request, [h.article for h in results.hits]) if results.hits else {}
     active = [t.lower() for t in results.query.tags]
     context |= {
         "results": results,
         "filters": _filters(request, form, tag),
         "facets": _facets(request, results, active),
         "next_page": results.page + 1,
+        "marks": marks,
+        "bookmarks_page": bookmarks,
     }
     template = LISTING
     if request.htmx:
@@ -105,6 +116,13 @@ def index(request: HttpRequest) -> HttpResponse:
 @vary_on_headers("HX-Request", "HX-Target")
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _listing(request, get_object_or_404(Tag, slug=slug))
+
+
+@require_GET
+@login_required
+@vary_on_headers("HX-Request", "HX-Target")
+def bookmark_list(request: HttpRequest) -> HttpResponse:
+    return _listing(request, bookmarks=True)
 
 
 @require_GET
@@ -140,8 +158,18 @@ def article_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
         "previous": previous,
         "next": following,
         "related": Article.objects.related_to(article),
+        "marks": _marks(request, [article]),
+        "my_lists": list(request.user.reading_lists.only("id", "name"))
+        if request.user.is_authenticated
+        else [],
     }
     return render(request, "articles/article.html", context)
+
+
+def _marks(request: HttpRequest, articles: list[Article]) -> dict:
+    if not request.user.is_authenticated:
+        return {}
+    return {m.article_id: m for m in request.user.bookmarks.filter(article__in=articles)}
 
 
 @require_GET

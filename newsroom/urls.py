@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from articles import views
+from articles import readers, views
 from articles.feeds import ArticleFeed
 
 urlpatterns = [
@@ -13,7 +13,19 @@ urlpatterns = [
     path("digests/", views.digest_list, name="digests"),
     path("digests/<int:pk>/", views.digest_detail, name="digest"),
     path("feed/", ArticleFeed(), name="feed"),
+    path("bookmarks/", views.bookmark_list, name="bookmarks"),
+    path("bookmarks/<int:pk>/", readers.bookmark, name="bookmark"),
+    path("bookmarks/<int:pk>/note/", readers.bookmark_note, name="bookmark-note"),
+    path("bookmarks/export.<str:fmt>", readers.bookmarks_export, name="bookmarks-export"),
+    path("bookmarks/import/", readers.bookmarks_import, name="bookmarks-import"),
+    path("lists/", readers.reading_lists, name="reading-lists"),
+    path("lists/add/", readers.reading_list_add, name="reading-list-add"),
+    path("lists/<int:pk>/", readers.reading_list, name="reading-list"),
+    path("lists/<int:pk>/<str:action>/", readers.reading_list_change, name="reading-list-change"),
+    path("l/<str:token>/", readers.shared_list, name="shared-list"),
     path("api/search", views.api_search, name="api-search"),
+    path("accounts/signup/", readers.signup, name="signup"),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -82,7 +82,7 @@ def test_the_search_form_gets_only_the_results_fragment(client, corpus):
     html = response.content.decode()
     # The inside of #results, which stays in place as a live region.
     assert html.lstrip().startswith('<p class="count">')
-    assert 'id="results"' not in html and "<html" not in html and "<form" not in html
+    assert 'id="results"' not in html and "<html" not in html and 'class="search"' not in html
     assert "<mark>蒸馏</mark>" in html
     # The filter bar comes along out of band, so the form keeps the state.
     assert '<div id="filters" class="filters" hx-swap-oob="true">' in html
