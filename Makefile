@@ -6,6 +6,9 @@ HOST    ?= 127.0.0.1
 PORT    ?= 8000
 # The PostgreSQL that `make test` also runs the suite on when it is reachable.
 PG_URL  ?= postgres://postgres@127.0.0.1:5432/newsroom
+# The Chromium that the browser tests (tests/browser, marker "browser") drive.
+CHROMIUM ?= /usr/bin/chromium
+export CHROMIUM
 
 .PHONY: run test test-sqlite test-postgres lint format bench install clean
 
@@ -19,6 +22,7 @@ $(VENV)/.installed: pyproject.toml
 
 run: install
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py ensure_admin
 	-$(PY) manage.py import_articles $(RAW)
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
@@ -33,13 +37,24 @@ test: install lint
 		echo "NOTE: PostgreSQL is not reachable at $(PG_URL): ran the suite on SQLite only."; \
 	fi
 
+# With Chromium, the browser tests run here (once is enough: not on PostgreSQL).
+# Without it they are skipped with a note, or fail the run if REQUIRE_BROWSER is set.
 test-sqlite: install
 	@echo "== test suite on SQLite =="
-	env -u DATABASE_URL $(VENV)/bin/pytest
+	@if [ -x "$(CHROMIUM)" ]; then \
+		echo "env -u DATABASE_URL $(VENV)/bin/pytest"; \
+		env -u DATABASE_URL $(VENV)/bin/pytest; \
+	elif [ -n "$$REQUIRE_BROWSER" ]; then \
+		echo "Chromium not found at $(CHROMIUM) (set CHROMIUM=...), and REQUIRE_BROWSER is set"; exit 1; \
+	else \
+		echo "env -u DATABASE_URL $(VENV)/bin/pytest -m 'not browser'"; \
+		env -u DATABASE_URL $(VENV)/bin/pytest -m "not browser" && \
+		echo "NOTE: Chromium not found: skipped the browser tests."; \
+	fi
 
 test-postgres: install
 	@echo "== test suite on PostgreSQL ($(PG_URL)) =="
-	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest
+	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -m "not browser"
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -27,7 +27,11 @@
 
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) {
-      if (event.key === "Escape" && event.target.id === "q") event.target.blur();
+      if (event.key === "Escape" && event.target.id === "q") {
+        // Leave the box but keep the query (a search box clears on Escape).
+        event.preventDefault();
+        event.target.blur();
+      }
       return;
     }
     if (event.key === "/") {
@@ -71,6 +75,10 @@
         navigator.share({ title: button.dataset.title, url: sharedUrl() }).catch(function () {});
       });
     });
+    // The search box updates the results as one types; its "change" on
+    // blur would send the same search again and race a filter click.
+    var box = root.querySelector("form.search #q");
+    if (box) box.addEventListener("change", function (event) { event.stopPropagation(); });
     root.querySelectorAll("form[data-autosubmit] select").forEach(function (select) {
       select.addEventListener("change", function () { select.form.submit(); });
     });
