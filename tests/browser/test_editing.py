@@ -1,0 +1,72 @@
+"""An editor fixes a split in the admin, and readers see each change."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+from playwright.sync_api import expect
+
+from articles import importer
+from articles.models import Article, Source
+
+from ..rawfiles import ARTICLE_ONE, ARTICLE_TWO, chrome
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def digest(tmp_path, django_user_model) -> Source:
+    path = tmp_path / "d.txt"
+    path.write_text(chrome(f"{ARTICLE_ONE} {ARTICLE_TWO}"))
+    importer.import_file(path)
+    editor = django_user_model.objects.create_user(
+        "ed", password="a-long-passphrase-9", is_staff=True
+    )
+    editor.groups.add(Group.objects.get(name="Editors"))
+    return Source.objects.get()
+
+
+def test_an_editor_splits_merges_and_tags_and_the_public_pages_follow(page, live_server, digest):
+    zhipu = digest.articles.get(position=1)
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "ed")
+    page.fill("#id_password", "a-long-passphrase-9")
+    page.click("input[type=submit]")
+    expect(page.locator("#site-name")).to_be_visible()
+
+    # Split before the second headed section: a preview first, then applied.
+    page.goto(f"{live_server.url}/admin/articles/article/{zhipu.pk}/change/")
+    page.locator(".split-tools li", has_text="二、压缩方法的细节").get_by_role(
+        "link", name="Split here"
+    ).click()
+    expect(page.locator(".edit-preview h2")).to_have_count(2)
+    assert digest.articles.count() == 2
+    page.get_by_role("button", name="Yes, apply it").click()
+    expect(page.locator(".messagelist")).to_contain_text("Split")
+    new = digest.articles.get(position=2)
+    assert new.title == "二、压缩方法的细节"
+    page.goto(live_server.url + new.get_absolute_url())
+    expect(page.locator("article.article")).to_contain_text("低秩矩阵")
+    page.goto(live_server.url + zhipu.get_absolute_url())
+    expect(page.locator("article.article")).not_to_contain_text("低秩矩阵")
+
+    # Merge it back.
+    page.goto(f"{live_server.url}/admin/articles/article/{zhipu.pk}/change/")
+    page.get_by_role("link", name="Merge with the next article").click()
+    page.get_by_role("button", name="Yes, apply it").click()
+    expect(page.locator(".messagelist")).to_contain_text("Merged")
+    assert not Article.objects.filter(pk=new.pk).exists()
+    page.goto(live_server.url + zhipu.get_absolute_url())
+    expect(page.locator("article.article")).to_contain_text("低秩矩阵")
+    assert page.goto(live_server.url + new.get_absolute_url()).status == 404
+
+    # Tag it with the bulk action.
+    page.goto(f"{live_server.url}/admin/articles/article/")
+    page.locator(f"input[name=_selected_action][value='{zhipu.pk}']").check()
+    page.select_option("select[name=action]", "add_tag")
+    page.click("button[name=index]")
+    page.fill("input[name=tag]", "开源")
+    page.click("input[name=apply]")
+    expect(page.locator(".messagelist")).to_contain_text("开源")
+    page.goto(live_server.url + zhipu.get_absolute_url())
+    expect(page.locator("article.article ul.tags")).to_contain_text("#开源")
