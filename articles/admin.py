@@ -37,6 +37,8 @@ class SectionInline(admin.StackedInline):
 class LinkInline(admin.TabularInline):
     model = Link
     extra = 0
+    fields = ["position", "url", "kind", "label"]
+    readonly_fields = ["kind", "label"]  # from the URL, at save
     formfield_overrides = URL_FIELDS
 
 
@@ -342,7 +344,8 @@ class TagMergeForm(forms.Form):
 
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "articles_count"]
+    list_display = ["name", "kind", "automatic", "articles_count"]
+    list_filter = ["kind", "automatic"]
     ordering = ["name"]
     search_fields = ["name", "aliases__name"]
     prepopulated_fields = {"slug": ["name"]}

@@ -51,6 +51,8 @@ class SearchForm(forms.Form):
     date_to = forms.DateField(required=False)
     page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
     mine = forms.BooleanField(required=False)  # only my bookmarks
+    paper = forms.BooleanField(required=False)  # only articles with a paper
+    code = forms.BooleanField(required=False)  # only articles with code
 
     def search_kwargs(self) -> dict:
         data = self.cleaned_data
@@ -62,4 +64,5 @@ class SearchForm(forms.Form):
             "date_from": data["date_from"],
             "date_to": data["date_to"],
             "page": data["page"] or 1,
+            "links": [kind for kind in ("paper", "code") if data[kind]],
         }

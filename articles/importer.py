@@ -21,8 +21,8 @@ from django.db import IntegrityError, reset_queries, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from . import parsing, prepare, review, search
-from .models import Article, Link, Section, Source, make_slug
+from . import autotag, parsing, prepare, review, search
+from .models import Article, ArticleTag, Link, Section, Source, make_slug
 
 
 @dataclass
@@ -93,6 +93,7 @@ def import_files(paths: Iterable[Path], workers: int | None = None) -> Iterator[
     # (path, sha256, size, the work: a result already, a Future, or the bytes)
     pending: deque[tuple[str, str, int, FileResult | Future | bytes]] = deque()
     seen: dict[str, str] = {}
+    tagging = autotag.current()  # the vocabulary as the run starts
     try:
         for path in paths:
             name = str(path)
@@ -112,15 +113,17 @@ def import_files(paths: Iterable[Path], workers: int | None = None) -> Iterator[
                     work = pool.submit(prepare.prepare, data) if pool else data
                     pending.append((name, sha, len(data), work))
             while len(pending) > _AHEAD * workers:
-                yield _finish(*pending.popleft())
+                yield _finish(*pending.popleft(), tagging)
         while pending:
-            yield _finish(*pending.popleft())
+            yield _finish(*pending.popleft(), tagging)
     finally:
         if pool:
             pool.shutdown(cancel_futures=True)
 
 
-def _finish(name: str, sha: str, size: int, work: FileResult | Future | bytes) -> FileResult:
+def _finish(
+    name: str, sha: str, size: int, work: FileResult | Future | bytes, tagging: autotag.Tagging
+) -> FileResult:
     if isinstance(work, FileResult):
         return work.named(name)
     try:
@@ -131,7 +134,7 @@ def _finish(name: str, sha: str, size: int, work: FileResult | Future | bytes) -
         return FileResult(name, "failed", f"unexpected {type(exc).__name__}: {exc}"[:300])
     # Django keeps every query in DEBUG; a long import must not hoard them.
     reset_queries()
-    return _store(prepared, sha, name, size)
+    return _store(prepared, sha, name, size, tagging)
 
 
 def _existing(sha: str) -> FileResult | None:
@@ -141,7 +144,9 @@ def _existing(sha: str) -> FileResult | None:
     return FileResult("", "skipped", "imported before", source_id=source_id)
 
 
-def _store(prepared: prepare.Prepared, sha: str, name: str, size: int) -> FileResult:
+def _store(
+    prepared: prepare.Prepared, sha: str, name: str, size: int, tagging: autotag.Tagging
+) -> FileResult:
     digest = prepared.digest
     try:
         with transaction.atomic():
@@ -157,7 +162,9 @@ def _store(prepared: prepare.Prepared, sha: str, name: str, size: int) -> FileRe
                 parser_version=parsing.PARSER_VERSION,
                 warnings=digest.warnings,
             )
-            articles, sections = _write_articles(source, prepared, range(len(digest.articles)))
+            articles, sections = _write_articles(
+                source, prepared, range(len(digest.articles)), tagging
+            )
     except IntegrityError:
         # Another import stored the same file between our check and now.
         return FileResult(name, "skipped", "imported concurrently")
@@ -165,7 +172,11 @@ def _store(prepared: prepare.Prepared, sha: str, name: str, size: int) -> FileRe
 
 
 def _write_articles(
-    source: Source, prepared: prepare.Prepared, which: Iterable[int], first_position: int = 1
+    source: Source,
+    prepared: prepare.Prepared,
+    which: Iterable[int],
+    tagging: autotag.Tagging,
+    first_position: int = 1,
 ) -> tuple[int, int]:
     """Create the articles ``which`` (indexes into the parse) of a source."""
     which = list(which)
@@ -193,10 +204,26 @@ def _write_articles(
         sections.extend(_sections_for(article, prepared.sections[i]))
         links.extend(Link(article=article, position=n, url=u) for n, u in enumerate(a.links, 1))
     Section.objects.bulk_create(sections)
+    for link in links:
+        link.classify()
     Link.objects.bulk_create(links)
+    tagger, tag_ids = tagging
+    ArticleTag.objects.bulk_create(
+        ArticleTag(article=article, tag_id=tag_ids[name], origin=ArticleTag.Origin.AUTO)
+        for article, a in zip(articles, parsed, strict=True)
+        for name in tagger.tags(*_texts(a))
+    )
     # bulk_create sends no signals: index here, with the workers' tokens.
     search.index_new((a, *prepared.tokens[i]) for a, i in zip(articles, which, strict=True))
     return len(articles), len(sections)
+
+
+def _texts(article: parsing.Article) -> tuple[str, str, str, str]:
+    """(title, subtitle, lead, body) of a parsed article, for the tagger."""
+    sections = article.sections
+    lead = " ".join(sections[0].paragraphs) if sections and not sections[0].heading else ""
+    body = " ".join(f"{s.heading} {' '.join(s.paragraphs)}" for s in sections)
+    return article.title, article.subtitle, lead, body
 
 
 def _sections_for(article: Article, rendered: list[prepare.RenderedSection]) -> list[Section]:
@@ -237,6 +264,7 @@ def reparse_source(source: Source) -> FileResult:
         return FileResult(source.filename, "failed", str(exc), source_id=source.id)
     digest = prepared.digest
 
+    tagging = autotag.current()
     with transaction.atomic(), search.batch():
         existing = list(source.articles.select_for_update().order_by("span_start"))
         edited = [a for a in existing if a.edited]
@@ -258,12 +286,12 @@ def reparse_source(source: Source) -> FileResult:
                 continue
             reusable.remove(match)
             result.sections += _update_article(
-                match, digest.articles[i], prepared.sections[i], digest.warnings
+                match, digest.articles[i], prepared.sections[i], digest.warnings, tagging
             )
             result.articles += 1
         Article.objects.filter(id__in=[a.id for a in reusable]).delete()
         first_free = 2 * parked + len(existing)
-        created, sections = _write_articles(source, prepared, unmatched, first_free)
+        created, sections = _write_articles(source, prepared, unmatched, tagging, first_free)
         result.articles += created
         result.sections += sections
 
@@ -294,6 +322,7 @@ def _update_article(
     parsed: parsing.Article,
     rendered: list[prepare.RenderedSection],
     warnings: list[str],
+    tagging: autotag.Tagging,
 ) -> int:
     article.title = parsed.title[:500]
     article.subtitle = parsed.subtitle[:500]
@@ -315,9 +344,12 @@ def _update_article(
     article.links.all().delete()
     sections = Section.objects.bulk_create(_sections_for(article, rendered))
     search.sync([article.id])
-    Link.objects.bulk_create(
-        Link(article=article, position=i, url=u) for i, u in enumerate(parsed.links, 1)
-    )
+    links = [Link(article=article, position=i, url=u) for i, u in enumerate(parsed.links, 1)]
+    for link in links:
+        link.classify()
+    Link.objects.bulk_create(links)
+    tagger, tag_ids = tagging
+    autotag.apply(article, tagger.tags(*_texts(parsed)), tag_ids)
     return len(sections)
 
 

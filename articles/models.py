@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
 
+from . import links
 from .markup import render_markdown
 
 SLUG_LENGTH = 80
@@ -170,18 +171,36 @@ class Section(models.Model):
 
 
 class Link(models.Model):
+    class Kind(models.TextChoices):
+        PAPER = "paper", "paper"
+        CODE = "code", "code"
+        REFERENCE = "reference", "reference"
+
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="links")
     position = models.PositiveIntegerField()
     url = models.URLField(max_length=2000)
+    kind = models.CharField(max_length=9, choices=Kind.choices, default=Kind.REFERENCE)
+    label = models.CharField(
+        max_length=200, blank=True, help_text="arXiv id, owner/repo, or the host."
+    )
 
     class Meta:
         ordering = ["article", "position"]
         constraints = [
             models.UniqueConstraint(fields=["article", "position"], name="link_position"),
         ]
+        indexes = [models.Index(fields=["kind", "article"], name="link_kind")]
 
     def __str__(self) -> str:
         return self.url
+
+    def save(self, *args, **kwargs) -> None:
+        self.classify()
+        super().save(*args, **kwargs)
+
+    def classify(self) -> None:
+        found = links.classify(self.url)
+        self.kind, self.label = found.kind, found.label[:200]
 
 
 class TagQuerySet(models.QuerySet["Tag"]):
@@ -200,8 +219,19 @@ class TagQuerySet(models.QuerySet["Tag"]):
 
 
 class Tag(models.Model):
+    class Kind(models.TextChoices):
+        ORG = "org", "organisation"
+        MODEL = "model", "model or product"
+        PERSON = "person", "person"
+        VENUE = "venue", "venue"
+        TOPIC = "topic", "topic"
+
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
+    kind = models.CharField(max_length=6, choices=Kind.choices, default=Kind.TOPIC)
+    automatic = models.BooleanField(
+        default=True, help_text="Automatic tagging looks for this tag's name and aliases."
+    )
 
     objects = TagQuerySet.as_manager()
 

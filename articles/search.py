@@ -305,6 +305,7 @@ def search(
     tags: Iterable[str] = (),
     source: int | None = None,
     bookmarked_by: int | None = None,
+    links: Iterable[str] = (),
     date_from: date | None = None,
     date_to: date | None = None,
     order: str | None = None,
@@ -318,12 +319,14 @@ def search(
     newest), newest first otherwise; ties go to the newer article. A search
     that takes longer than SEARCH_TIMEOUT_MS is cut short: no hits, and
     ``timed_out`` set. With ``bookmarked_by`` (a user id), only that user's
-    bookmarks, the newest bookmarked first when there is nothing to match.
+    bookmarks, the newest bookmarked first when there is nothing to match;
+    with ``links`` (``"paper"``, ``"code"``), only articles that have them.
     """
     query = parse_query(text)
     query.tags.extend(t for t in tags if t not in query.tags)
     query.date_from = max(filter(None, [query.date_from, date_from]), default=None)
     query.date_to = min(filter(None, [query.date_to, date_to]), default=None)
+    query.links = sorted(set(links))
     if order not in (BEST, NEWEST):
         order = BEST if query.terms else NEWEST
     page = max(1, page)
@@ -405,6 +408,11 @@ def _conditions(
             f" WHERE t.article_id = a.id AND t.tag_id IN ({marks}))"
         )
         params.extend(tag_ids)
+    for kind in query.links:
+        where.append(
+            "EXISTS (SELECT 1 FROM articles_link l WHERE l.article_id = a.id AND l.kind = %s)"
+        )
+        params.append(kind)
     for term in query.excluded:
         sql, term_params = _matching_ids_sql([term])
         where.append(f"a.id NOT IN ({sql})")

@@ -142,6 +142,7 @@ class Query:
     terms: list[str] = field(default_factory=list)
     excluded: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list, repr=False)  # "paper", "code": must have them
     date_from: date | None = None
     date_to: date | None = None
 

@@ -12,9 +12,8 @@ from django.utils.text import Truncator
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from . import links
 from .forms import SearchForm
-from .models import Article, Source, Tag
+from .models import Article, Link, Source, Tag
 from .search import Results, search
 from .searchtext import plain_text, reading_minutes
 
@@ -99,6 +98,8 @@ def _listing(request: HttpRequest, tag: Tag | None = None, bookmarks: bool = Fal
         "next_page": results.page + 1,
         "marks": marks,
         "bookmarks_page": bookmarks,
+        "tag_papers": _papers_of(tag) if tag and not request.htmx else [],
+        "tag_name": tag.name if tag else "",
     }
     template = LISTING
     if request.htmx:
@@ -142,10 +143,9 @@ def article_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     sections = list(article.sections.all())
     texts = [plain_text(s.html) for s in sections]
     lead = " ".join(f"{article.subtitle} {texts[0] if texts else ''}".split())
-    groups: dict[str, list] = {links.PAPER: [], links.CODE: [], links.REFERENCE: []}
+    groups: dict[str, list] = {kind: [] for kind in Link.Kind.values}
     for link in article.links.all():
-        kind = links.classify(link.url)
-        groups[kind.kind].append((link.url, kind.label))
+        groups[link.kind].append((link.url, link.label or link.url))
     previous, following = article.neighbours()
     context = {
         "article": article,
@@ -164,6 +164,23 @@ def article_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
         else [],
     }
     return render(request, "articles/article.html", context)
+
+
+def _papers_of(tag: Tag, limit: int = 20) -> list[Link]:
+    """The newest papers linked from the tag's articles, each paper once."""
+    papers, seen = [], set()
+    for link in (
+        Link.objects.filter(
+            kind=Link.Kind.PAPER, article__tags=tag, article__status=Article.Status.PUBLISHED
+        )
+        .select_related("article")
+        .only("url", "label", "article__id", "article__slug", "article__title")
+        .order_by("-article__published_on", "-article_id", "position")[: limit * 3]
+    ):
+        if link.label not in seen:
+            seen.add(link.label)
+            papers.append(link)
+    return papers[:limit]
 
 
 def _marks(request: HttpRequest, articles: list[Article]) -> dict:

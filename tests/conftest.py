@@ -26,3 +26,17 @@ def bob(django_user_model):
 def eve(django_user_model):
     """An editor."""
     return django_user_model.objects.create_superuser("eve", "eve@example.com", "password")
+
+
+@pytest.fixture(autouse=True)
+def _without_vocabulary(request):
+    """Tests start without the shipped tag vocabulary (a data migration), so
+    the tags they see are the ones they make; those about automatic tagging
+    ask for it with ``@pytest.mark.vocabulary``."""
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    if request.node.get_closest_marker("vocabulary") is not None:
+        return
+    from articles.models import Tag
+
+    Tag.objects.all().delete()

@@ -204,7 +204,7 @@ def test_tags_merge_and_rename_keep_every_name(client, editor, digest):
     client.post(
         reverse("admin:articles_tag_change", args=[step.pk]),
         {
-            "name": "阶跃", "slug": step.slug,
+            "name": "阶跃", "slug": step.slug, "kind": "org", "automatic": "on",
             "aliases-TOTAL_FORMS": "0", "aliases-INITIAL_FORMS": "0",
         },
     )  # fmt: skip

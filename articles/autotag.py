@@ -1,0 +1,47 @@
+"""Automatic tags in the database: the tagger built from the Tag table, and
+tagging of stored articles. The rules are in articles/tagging.py (pure)."""
+
+from __future__ import annotations
+
+from .models import Article, ArticleTag, RemovedTag, Tag, TagAlias
+from .searchtext import plain_text
+from .tagging import Tagger
+
+Tagging = tuple[Tagger, dict[str, int]]  # the tagger, and tag ids by name
+
+
+def current() -> Tagging:
+    """A tagger for the vocabulary as it is now, and tag ids by name (a few
+    milliseconds: build it once per batch, e.g. per import run)."""
+    names: dict[int, list[str]] = {}
+    for tag_id, alias in TagAlias.objects.filter(tag__automatic=True).values_list("tag_id", "name"):
+        names.setdefault(tag_id, []).append(alias)
+    tags = dict(Tag.objects.filter(automatic=True).values_list("name", "id"))
+    return Tagger((name, names.get(tag_id, [])) for name, tag_id in tags.items()), tags
+
+
+def texts_of(article: Article) -> tuple[str, str, str, str]:
+    """(title, subtitle, lead, body) of a stored article."""
+    sections = list(article.sections.order_by("position"))
+    lead = plain_text(sections[0].html) if sections and not sections[0].heading else ""
+    body = " ".join(f"{s.heading} {plain_text(s.html)}" for s in sections)
+    return article.title, article.subtitle, lead, body
+
+
+def apply(article: Article, names: list[str], tag_ids: dict[str, int]) -> tuple[int, int]:
+    """Make the article's automatic tags these: add the missing ones (unless
+    an editor removed them), drop automatic ones no longer found. Editor tags
+    stay as they are. Returns (added, removed)."""
+    wanted = {tag_ids[n] for n in names if n in tag_ids}
+    have = dict(ArticleTag.objects.filter(article=article).values_list("tag_id", "origin"))
+    removed_by_editor = set(
+        RemovedTag.objects.filter(article=article).values_list("tag_id", flat=True)
+    )
+    add = [t for t in wanted if t not in have and t not in removed_by_editor]
+    drop = [t for t, origin in have.items() if origin == ArticleTag.Origin.AUTO and t not in wanted]
+    ArticleTag.objects.bulk_create(
+        [ArticleTag(article=article, tag_id=t, origin=ArticleTag.Origin.AUTO) for t in add]
+    )
+    if drop:
+        ArticleTag.objects.filter(article=article, tag_id__in=drop).delete()
+    return len(add), len(drop)
