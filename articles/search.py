@@ -13,14 +13,13 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import OperationalError, connection, transaction
-from django.db.models import Count
 from django.db.models.expressions import RawSQL
 
-from .models import Article, Section, Tag
+from .models import Article, ArticleTag, Section, Tag
 from .searchtext import (
     Query,
     document_tokens,
@@ -252,6 +251,7 @@ class Results:
     has_next: bool
     facets: list[tuple[Tag, int]]
     timed_out: bool = False
+    ids: list[int] = field(default_factory=list)  # the newest COUNT_CAP matches
 
     @property
     def count_is_capped(self) -> bool:
@@ -369,8 +369,16 @@ def _search(
     articles = Article.objects.select_related("source").prefetch_related("tags").in_bulk(ids)
     hits = _with_snippets([articles[i] for i in ids if i in articles], query.terms)
     count = min(len(head), COUNT_CAP + 1)
-    facet_counts = _facets(stream.ids_sql(COUNT_CAP)) if facets else []
-    return Results(query, order, hits, count, page, has_next, facet_counts)
+    matched = [i for i, _ in head[:COUNT_CAP]]
+    facet_counts = _facets(matched) if facets else []
+    return Results(query, order, hits, count, page, has_next, facet_counts, ids=matched)
+
+
+# A tag on at most this many articles is read from its own index entries;
+# a bigger one by walking the newest articles. At 100,000 articles on SQLite
+# a tag on 370 articles takes 1.6 ms the first way and 31 ms the second, one
+# on 31,000 articles 33 ms and 0.8 ms (bench/README.md, reading pages).
+SMALL_TAG = 2000
 
 
 def _conditions(
@@ -403,10 +411,19 @@ def _conditions(
     for name in query.tags:
         tag_ids = list(Tag.objects.named(name).values_list("id", flat=True)) or [0]
         marks = ",".join(["%s"] * len(tag_ids))
-        where.append(
-            "EXISTS (SELECT 1 FROM articles_articletag t"
-            f" WHERE t.article_id = a.id AND t.tag_id IN ({marks}))"
-        )
+        if ArticleTag.objects.filter(tag_id__in=tag_ids).count() <= SMALL_TAG:
+            # Few articles: start from them (an index range) and sort those.
+            where.append(
+                "a.id IN (SELECT t.article_id FROM articles_articletag t"
+                f" WHERE t.tag_id IN ({marks}))"
+            )
+        else:
+            # Many: walk the newest articles and keep the tagged ones; the
+            # page fills long before the walk gets far.
+            where.append(
+                "EXISTS (SELECT 1 FROM articles_articletag t"
+                f" WHERE t.article_id = a.id AND t.tag_id IN ({marks}))"
+            )
         params.extend(tag_ids)
     for kind in query.links:
         where.append(
@@ -464,10 +481,6 @@ class _Stream:
         with connection.cursor() as cursor:
             cursor.execute(f"{self.sql} LIMIT %s OFFSET %s", [*self.params, limit, offset])
             return cursor.fetchall()
-
-    def ids_sql(self, cap: int) -> RawSQL:
-        """The first ``cap`` matching ids, as a subquery for the ORM."""
-        return RawSQL(f"SELECT aid FROM ({self.sql} LIMIT {int(cap)}) AS m", self.params)
 
 
 # Best match ranks at most this many of the newest matches. A term found in
@@ -532,11 +545,18 @@ def _with_snippets(articles: list[Article], terms: list[str]) -> list[Hit]:
     return hits
 
 
-def _facets(ids, limit: int = 30) -> list[tuple[Tag, int]]:
-    """The tags of these articles (a subquery), most used first."""
-    counts = (
-        Tag.objects.filter(articletag__article__in=ids)
-        .annotate(n=Count("articletag"))
-        .order_by("-n", "name")[:limit]
+def _facets(ids: list[int], limit: int = 30) -> list[tuple[Tag, int]]:
+    """The tags of these articles, most used first."""
+    if not ids:
+        return []
+    # Up to a thousand ids: inlined as integers, which the ORM would
+    # otherwise prepare one by one as parameters.
+    listed = ",".join(str(int(i)) for i in ids)
+    counts = Tag.objects.raw(
+        "SELECT g.id, g.name, g.slug, g.kind, g.automatic, count(*) AS n"
+        f" FROM articles_articletag t JOIN articles_tag g ON g.id = t.tag_id"
+        f" WHERE t.article_id IN ({listed})"
+        " GROUP BY g.id, g.name, g.slug, g.kind, g.automatic ORDER BY n DESC, g.name"
+        f" LIMIT {int(limit)}"
     )
     return [(tag, tag.n) for tag in counts]

@@ -68,7 +68,7 @@ def plain_text(section_html: str) -> str:
 # Readers take in about 400 Chinese characters or 200 English words a minute.
 _HAN_PER_MINUTE = 400
 _WORDS_PER_MINUTE = 200
-_HAN_CHAR = re.compile(f"[{_HAN}]")
+_HAN_RUN = re.compile(f"[{_HAN}]+")
 _WORD = re.compile(rf"[^\W{_HAN}]+")
 
 
@@ -78,7 +78,7 @@ def reading_minutes(text: str) -> int:
     >>> reading_minutes("字" * 1000 + " plus a few English words")
     3
     """
-    han = len(_HAN_CHAR.findall(text))
+    han = sum(map(len, _HAN_RUN.findall(text)))
     words = len(_WORD.findall(text))
     return max(1, round(han / _HAN_PER_MINUTE + words / _WORDS_PER_MINUTE))
 

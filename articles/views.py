@@ -98,7 +98,7 @@ def _listing(request: HttpRequest, tag: Tag | None = None, bookmarks: bool = Fal
         "next_page": results.page + 1,
         "marks": marks,
         "bookmarks_page": bookmarks,
-        "tag_papers": _papers_of(tag) if tag and not request.htmx else [],
+        "tag_papers": _papers_of(results.ids[:200]) if tag and not request.htmx else [],
         "tag_name": tag.name if tag else "",
     }
     template = LISTING
@@ -166,17 +166,14 @@ def article_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     return render(request, "articles/article.html", context)
 
 
-def _papers_of(tag: Tag, limit: int = 20) -> list[Link]:
-    """The newest papers linked from the tag's articles, each paper once."""
+def _papers_of(article_ids: list[int], limit: int = 20) -> list[Link]:
+    """Papers linked from these articles (newest first), each paper once."""
+    order = {article_id: n for n, article_id in enumerate(article_ids)}
+    links = Link.objects.filter(kind=Link.Kind.PAPER, article_id__in=article_ids).select_related(
+        "article"
+    )
     papers, seen = [], set()
-    for link in (
-        Link.objects.filter(
-            kind=Link.Kind.PAPER, article__tags=tag, article__status=Article.Status.PUBLISHED
-        )
-        .select_related("article")
-        .only("url", "label", "article__id", "article__slug", "article__title")
-        .order_by("-article__published_on", "-article_id", "position")[: limit * 3]
-    ):
+    for link in sorted(links, key=lambda link: (order[link.article_id], link.position)):
         if link.label not in seen:
             seen.add(link.label)
             papers.append(link)
