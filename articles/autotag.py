@@ -40,7 +40,15 @@ def apply(article: Article, names: list[str], tag_ids: dict[str, int]) -> tuple[
     add = [t for t in wanted if t not in have and t not in removed_by_editor]
     drop = [t for t, origin in have.items() if origin == ArticleTag.Origin.AUTO and t not in wanted]
     ArticleTag.objects.bulk_create(
-        [ArticleTag(article=article, tag_id=t, origin=ArticleTag.Origin.AUTO) for t in add]
+        [
+            ArticleTag(
+                article=article,
+                tag_id=t,
+                origin=ArticleTag.Origin.AUTO,
+                published_on=article.published_on,
+            )
+            for t in add
+        ]
     )
     if drop:
         ArticleTag.objects.filter(article=article, tag_id__in=drop).delete()

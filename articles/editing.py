@@ -94,7 +94,9 @@ def split(section: Section) -> Outcome:
         _move_links(article, new)
         ArticleTag.objects.bulk_create(
             [
-                ArticleTag(article=new, tag_id=t.tag_id, origin=t.origin)
+                ArticleTag(
+                    article=new, tag_id=t.tag_id, origin=t.origin, published_on=new.published_on
+                )
                 for t in article.articletag_set.all()
             ]
         )

@@ -37,7 +37,7 @@ class ArticleFeed(Feed):
         kwargs = form.search_kwargs() | {"order": NEWEST, "page": 1}
         if slug is not None:
             tag = get_object_or_404(Tag, slug=slug)
-            kwargs["tags"] = [tag.name, *kwargs["tags"]]
+            kwargs["tags"] = [tag, *kwargs["tags"]]
             return Selection(f"#{tag.name} · Newsroom", tag.get_absolute_url(), kwargs)
         query = request.GET.urlencode()
         link = reverse("index") + (f"?{query}" if query else "")

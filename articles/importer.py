@@ -209,7 +209,12 @@ def _write_articles(
     Link.objects.bulk_create(links)
     tagger, tag_ids = tagging
     ArticleTag.objects.bulk_create(
-        ArticleTag(article=article, tag_id=tag_ids[name], origin=ArticleTag.Origin.AUTO)
+        ArticleTag(
+            article=article,
+            tag_id=tag_ids[name],
+            origin=ArticleTag.Origin.AUTO,
+            published_on=article.published_on,
+        )
         for article, a in zip(articles, parsed, strict=True)
         for name in tagger.tags(*_texts(a))
     )

@@ -19,7 +19,7 @@ from datetime import date
 from django.db import OperationalError, connection, transaction
 from django.db.models.expressions import RawSQL
 
-from .models import Article, ArticleTag, Section, Tag
+from .models import Article, Section, Tag
 from .searchtext import (
     Query,
     document_tokens,
@@ -302,7 +302,7 @@ PAGE_SIZE = 20
 def search(
     text: str = "",
     *,
-    tags: Iterable[str] = (),
+    tags: Iterable[str | Tag] = (),
     source: int | None = None,
     bookmarked_by: int | None = None,
     links: Iterable[str] = (),
@@ -323,7 +323,12 @@ def search(
     with ``links`` (``"paper"``, ``"code"``), only articles that have them.
     """
     query = parse_query(text)
-    query.tags.extend(t for t in tags if t not in query.tags)
+    for tag in tags:  # a Tag already looked up saves looking it up by name
+        name = tag.name if isinstance(tag, Tag) else tag
+        if isinstance(tag, Tag):
+            query.known_tags[name] = [tag.id]
+        if name not in query.tags:
+            query.tags.append(name)
     query.date_from = max(filter(None, [query.date_from, date_from]), default=None)
     query.date_to = min(filter(None, [query.date_to, date_to]), default=None)
     query.links = sorted(set(links))
@@ -351,8 +356,19 @@ def _search(
     facets: bool,
 ) -> Results:
     offset = (page - 1) * page_size
-    where, params = _conditions(query, source=source, bookmarked_by=bookmarked_by)
-    stream = _Stream(query.terms, " AND ".join(where), params, bookmarked_by)
+    # Without text to match, a tag's listing reads the tag's own rows, newest
+    # first: a rare tag does not walk every article to fill a page.
+    drive = not query.terms and bool(query.tags) and bookmarked_by is None
+    where, params = _conditions(
+        query, source=source, bookmarked_by=bookmarked_by, drive_by_tag=drive
+    )
+    stream = _Stream(
+        query.terms,
+        " AND ".join(where),
+        params,
+        bookmarked_by,
+        tag_ids=_tag_ids(query, query.tags[0]) if drive else None,
+    )
     # One read of the newest matches serves the count, the ranking pool and
     # the first pages. It also asks for enough rows that PostgreSQL takes a
     # rare term's few matches from the GIN index rather than walking the
@@ -366,7 +382,12 @@ def _search(
         ids = [i for i, _ in stream.fetch(page_size + 1, offset)]
     has_next = len(ids) > page_size
     ids = ids[:page_size]
-    articles = Article.objects.select_related("source").prefetch_related("tags").in_bulk(ids)
+    articles = (
+        Article.objects.select_related("source")
+        .defer("source__raw_text", "source__warnings")  # a whole file each
+        .prefetch_related("tags")
+        .in_bulk(ids)
+    )
     hits = _with_snippets([articles[i] for i in ids if i in articles], query.terms)
     count = min(len(head), COUNT_CAP + 1)
     matched = [i for i, _ in head[:COUNT_CAP]]
@@ -374,11 +395,10 @@ def _search(
     return Results(query, order, hits, count, page, has_next, facet_counts, ids=matched)
 
 
-# A tag on at most this many articles is read from its own index entries;
-# a bigger one by walking the newest articles. At 100,000 articles on SQLite
-# a tag on 370 articles takes 1.6 ms the first way and 31 ms the second, one
-# on 31,000 articles 33 ms and 0.8 ms (bench/README.md, reading pages).
-SMALL_TAG = 2000
+def _tag_ids(query: Query, name: str) -> list[int]:
+    if name in query.known_tags:
+        return query.known_tags[name]
+    return list(Tag.objects.named(name).values_list("id", flat=True)) or [0]
 
 
 def _conditions(
@@ -386,8 +406,10 @@ def _conditions(
     source: int | None = None,
     published_only: bool = True,
     bookmarked_by: int | None = None,
+    drive_by_tag: bool = False,
 ) -> tuple[list[str], list]:
-    """SQL on the article ``a`` for everything but the terms to match."""
+    """SQL on the article ``a`` for everything but the terms to match (and
+    but the first tag, with ``drive_by_tag``: the stream starts from it)."""
     where: list[str] = []
     params: list = []
     if published_only:
@@ -408,22 +430,13 @@ def _conditions(
     if query.date_to:
         where.append("a.published_on <= %s")
         params.append(query.date_to)
-    for name in query.tags:
-        tag_ids = list(Tag.objects.named(name).values_list("id", flat=True)) or [0]
+    for name in query.tags[1:] if drive_by_tag else query.tags:
+        tag_ids = _tag_ids(query, name)
         marks = ",".join(["%s"] * len(tag_ids))
-        if ArticleTag.objects.filter(tag_id__in=tag_ids).count() <= SMALL_TAG:
-            # Few articles: start from them (an index range) and sort those.
-            where.append(
-                "a.id IN (SELECT t.article_id FROM articles_articletag t"
-                f" WHERE t.tag_id IN ({marks}))"
-            )
-        else:
-            # Many: walk the newest articles and keep the tagged ones; the
-            # page fills long before the walk gets far.
-            where.append(
-                "EXISTS (SELECT 1 FROM articles_articletag t"
-                f" WHERE t.article_id = a.id AND t.tag_id IN ({marks}))"
-            )
+        where.append(
+            "EXISTS (SELECT 1 FROM articles_articletag t"
+            f" WHERE t.article_id = a.id AND t.tag_id IN ({marks}))"
+        )
         params.extend(tag_ids)
     for kind in query.links:
         where.append(
@@ -443,10 +456,24 @@ class _Stream:
     article listing index when there are no terms)."""
 
     def __init__(
-        self, terms: list[str], where: str, params: list, bookmarked_by: int | None = None
+        self,
+        terms: list[str],
+        where: str,
+        params: list,
+        bookmarked_by: int | None = None,
+        tag_ids: list[int] | None = None,
     ) -> None:
         self.terms = terms
-        if not terms and bookmarked_by is not None:
+        if not terms and tag_ids:
+            marks = ",".join(["%s"] * len(tag_ids))
+            self.sql = (
+                "SELECT t.article_id AS aid, 0 AS akey FROM articles_articletag t"
+                " JOIN articles_article a ON a.id = t.article_id"
+                f" WHERE t.tag_id IN ({marks}) AND {where}"
+                " ORDER BY t.published_on DESC, t.article_id DESC"
+            )
+            self.params = [*tag_ids, *params]
+        elif not terms and bookmarked_by is not None:
             self.sql = (
                 "SELECT a.id AS aid, 0 AS akey FROM articles_article a"
                 " JOIN articles_bookmark bm ON bm.article_id = a.id AND bm.user_id = %s"
@@ -550,11 +577,12 @@ def _facets(ids: list[int], limit: int = 30) -> list[tuple[Tag, int]]:
     if not ids:
         return []
     # Up to a thousand ids: inlined as integers, which the ORM would
-    # otherwise prepare one by one as parameters.
+    # otherwise prepare one by one as parameters (and an array parameter
+    # leads PostgreSQL to a plan twice as slow).
     listed = ",".join(str(int(i)) for i in ids)
     counts = Tag.objects.raw(
         "SELECT g.id, g.name, g.slug, g.kind, g.automatic, count(*) AS n"
-        f" FROM articles_articletag t JOIN articles_tag g ON g.id = t.tag_id"
+        " FROM articles_articletag t JOIN articles_tag g ON g.id = t.tag_id"
         f" WHERE t.article_id IN ({listed})"
         " GROUP BY g.id, g.name, g.slug, g.kind, g.automatic ORDER BY n DESC, g.name"
         f" LIMIT {int(limit)}"

@@ -143,6 +143,7 @@ class Query:
     excluded: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     links: list[str] = field(default_factory=list, repr=False)  # "paper", "code": must have them
+    known_tags: dict[str, list[int]] = field(default_factory=dict, repr=False)  # name: tag ids
     date_from: date | None = None
     date_to: date | None = None
 

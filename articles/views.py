@@ -56,16 +56,17 @@ def _filters(request: HttpRequest, form: SearchForm, tag: Tag | None) -> list[Fi
 
 def _facets(
     request: HttpRequest, results: Results, active: list[str]
-) -> list[tuple[Tag, int, QueryDict]]:
+) -> list[tuple[Tag, int, str]]:
     """Tags of the results, each with the query string that adds it."""
+    base = request.GET.copy()
+    base.pop("page", None)
+    tags = base.getlist("tag")
     out = []
     for tag, n in results.facets:
         if tag.name.lower() in active:
             continue
-        params = request.GET.copy()
-        params.pop("page", None)
-        params.setlist("tag", [*params.getlist("tag"), tag.name])
-        out.append((tag, n, params))
+        base.setlist("tag", [*tags, tag.name])
+        out.append((tag, n, base.urlencode()))
     return out
 
 
@@ -82,7 +83,7 @@ def _listing(request: HttpRequest, tag: Tag | None = None, bookmarks: bool = Fal
         return render(request, LISTING, context, status=400)
     kwargs = form.search_kwargs()
     if tag:
-        kwargs["tags"] = [tag.name, *kwargs["tags"]]
+        kwargs["tags"] = [tag, *kwargs["tags"]]
     mine = bookmarks or form.cleaned_data["mine"]
     if mine and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
@@ -135,7 +136,10 @@ def tag_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def article_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     article = get_object_or_404(
-        Article.objects.published().select_related("source").prefetch_related("tags", "links"),
+        Article.objects.published()
+        .select_related("source")
+        .defer("source__raw_text", "source__warnings")
+        .prefetch_related("tags", "links"),
         pk=pk,
     )
     if slug != article.slug:
