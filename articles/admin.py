@@ -134,6 +134,7 @@ class ArticleAdmin(admin.ModelAdmin):
     list_display = ["title", "source", "position", "published_on", "status", "edited", "review"]
     list_filter = [
         NeedsReview,
+        ("duplicate_of", admin.EmptyFieldListFilter),
         "status",
         "edited",
         "published_on",
@@ -142,14 +143,16 @@ class ArticleAdmin(admin.ModelAdmin):
     list_select_related = ["source"]
     search_fields = ["title", "subtitle"]
     readonly_fields = [
-        "source", "position", "span_start", "span_end", "review_reasons", "created_at", "updated_at"
+        "source", "position", "span_start", "span_end", "review_reasons", "created_at",
+        "updated_at", "duplicate_of",
     ]  # fmt: skip
     fields = [
         "title", "subtitle", "slug", "published_on", "status", "edited", "review_reasons",
+        "duplicate_of",
         "source", "position", "span_start", "span_end", "created_at", "updated_at",
     ]  # fmt: skip
     inlines = [ArticleTagInline, SectionInline, LinkInline]
-    actions = ["mark_reviewed", "merge_with_next", "add_tag", "remove_tag"]
+    actions = ["mark_reviewed", "merge_with_next", "add_tag", "remove_tag", "not_a_duplicate"]
     change_form_template = "admin/articles/article/change_form.html"
 
     @admin.display(description="review", boolean=False)
@@ -276,6 +279,19 @@ class ArticleAdmin(admin.ModelAdmin):
                 self.log_change(request, article, "Marked reviewed.")
                 n += 1
         self.message_user(request, f"{n} article(s) marked reviewed.", messages.SUCCESS)
+
+    @admin.action(description="Not a duplicate: show it", permissions=["change"])
+    def not_a_duplicate(self, request, queryset) -> None:
+        n = 0
+        with transaction.atomic():
+            for article in queryset.exclude(duplicate_of=None):
+                article.duplicate_of = None
+                article.status = Article.Status.PUBLISHED
+                article.edited = True
+                article.save()
+                self.log_change(request, article, "Not a duplicate: shown again.")
+                n += 1
+        self.message_user(request, f"{n} article(s) shown again.", messages.SUCCESS)
 
     @admin.action(description="Merge with the next article of its digest", permissions=["change"])
     def merge_with_next(self, request, queryset):

@@ -21,8 +21,17 @@ from django.db import IntegrityError, reset_queries, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from . import autotag, parsing, prepare, review, search
-from .models import Article, ArticleTag, Link, Section, Source, make_slug
+from . import autotag, dedupe, parsing, prepare, review, search
+from .models import (
+    Appearance,
+    Article,
+    ArticleTag,
+    Link,
+    Section,
+    SketchEntry,
+    Source,
+    make_slug,
+)
 
 
 @dataclass
@@ -178,9 +187,15 @@ def _write_articles(
     tagging: autotag.Tagging,
     first_position: int = 1,
 ) -> tuple[int, int]:
-    """Create the articles ``which`` (indexes into the parse) of a source."""
-    which = list(which)
+    """Create the articles ``which`` (indexes into the parse) of a source.
+
+    An article already here (same normalised text) is not stored again: the
+    source becomes one more place it appeared. One that nearly copies an
+    article here is stored hidden, linked to the one it copies.
+    """
+    which = _new_articles(source, prepared, list(which))
     parsed = [prepared.digest.articles[i] for i in which]
+    near = _near_copies(prepared, which)
     published_on = source.published_on or timezone.localdate()
     articles = Article.objects.bulk_create(
         [
@@ -194,9 +209,18 @@ def _write_articles(
                 span_start=a.start,
                 span_end=a.end,
                 review_reasons=review.reasons(a, prepared.digest.warnings),
+                fingerprint=prepared.copies[i][0],
+                sketch=prepared.copies[i][1],
+                duplicate_of_id=near.get(i),
+                status=Article.Status.HIDDEN if i in near else Article.Status.PUBLISHED,
             )
-            for n, a in enumerate(parsed)
+            for n, (a, i) in enumerate(zip(parsed, which, strict=True))
         ]
+    )
+    SketchEntry.objects.bulk_create(
+        SketchEntry(hash=h, article=article)
+        for article, i in zip(articles, which, strict=True)
+        for h in prepared.copies[i][1][: dedupe.LOOKUP]
     )
     sections: list[Section] = []
     links: list[Link] = []
@@ -221,6 +245,68 @@ def _write_articles(
     # bulk_create sends no signals: index here, with the workers' tokens.
     search.index_new((a, *prepared.tokens[i]) for a, i in zip(articles, which, strict=True))
     return len(articles), len(sections)
+
+
+def _new_articles(source: Source, prepared: prepare.Prepared, which: list[int]) -> list[int]:
+    """Those of ``which`` not here yet; the others become appearances."""
+    fingerprints = {prepared.copies[i][0] for i in which}
+    known: dict[str, int] = {}
+    for article_id, fingerprint in (
+        Article.objects.filter(fingerprint__in=fingerprints)
+        .exclude(source=source)
+        .order_by("-id")
+        .values_list("id", "fingerprint")
+    ):
+        known[fingerprint] = article_id  # the oldest wins
+    fresh = []
+    for i in which:
+        parsed = prepared.digest.articles[i]
+        if (article_id := known.get(prepared.copies[i][0])) is None:
+            fresh.append(i)
+            continue
+        Appearance.objects.get_or_create(
+            source=source,
+            position=i + 1,
+            defaults={"article_id": article_id, "span_start": parsed.start, "span_end": parsed.end},
+        )
+    return fresh
+
+
+def _near_copies(prepared: prepare.Prepared, which: list[int]) -> dict[int, int]:
+    """Which of these articles nearly copy one here: {index: article id}.
+
+    Candidates share one of the few smallest shingle hashes (an index
+    lookup); the whole sketches then decide.
+    """
+    lookups = {i: prepared.copies[i][1][: dedupe.LOOKUP] for i in which}
+    hashes = {h for values in lookups.values() for h in values}
+    if not hashes:
+        return {}
+    by_hash: dict[int, set[int]] = {}
+    for h, article_id in SketchEntry.objects.filter(hash__in=hashes).values_list(
+        "hash", "article_id"
+    ):
+        by_hash.setdefault(h, set()).add(article_id)
+    candidates = {a for ids in by_hash.values() for a in ids}
+    if not candidates:
+        return {}
+    known = {
+        a.id: a
+        for a in Article.objects.filter(id__in=candidates).only("id", "sketch", "duplicate_of_id")
+    }
+    near = {}
+    for i, values in lookups.items():
+        mine = {a for h in values for a in by_hash.get(h, ())}
+        scored = [
+            (dedupe.similarity(prepared.copies[i][1], known[a].sketch), a)
+            for a in mine
+            if a in known
+        ]
+        best = max(scored, default=(0.0, 0))
+        if best[0] >= dedupe.NEAR:
+            original = known[best[1]]
+            near[i] = original.duplicate_of_id or original.id
+    return near
 
 
 def _texts(article: parsing.Article) -> tuple[str, str, str, str]:
@@ -291,7 +377,12 @@ def reparse_source(source: Source) -> FileResult:
                 continue
             reusable.remove(match)
             result.sections += _update_article(
-                match, digest.articles[i], prepared.sections[i], digest.warnings, tagging
+                match,
+                digest.articles[i],
+                prepared.sections[i],
+                digest.warnings,
+                tagging,
+                prepared.copies[i],
             )
             result.articles += 1
         Article.objects.filter(id__in=[a.id for a in reusable]).delete()
@@ -328,12 +419,18 @@ def _update_article(
     rendered: list[prepare.RenderedSection],
     warnings: list[str],
     tagging: autotag.Tagging,
+    copy: tuple[str, list[int]],
 ) -> int:
     article.title = parsed.title[:500]
     article.subtitle = parsed.subtitle[:500]
     article.slug = make_slug(parsed.title)
     article.span_start, article.span_end = parsed.start, parsed.end
     article.review_reasons = review.reasons(parsed, warnings)
+    article.fingerprint, article.sketch = copy
+    SketchEntry.objects.filter(article=article).delete()
+    SketchEntry.objects.bulk_create(
+        SketchEntry(hash=h, article=article) for h in copy[1][: dedupe.LOOKUP]
+    )
     article.save(
         update_fields=[
             "title",
@@ -342,6 +439,8 @@ def _update_article(
             "span_start",
             "span_end",
             "review_reasons",
+            "fingerprint",
+            "sketch",
             "updated_at",
         ]
     )

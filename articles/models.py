@@ -117,6 +117,15 @@ class Article(models.Model):
         blank=True,
         help_text="Why the parser was unsure of this article; empty once reviewed.",
     )
+    fingerprint = models.CharField(
+        max_length=32, blank=True, db_index=True, editable=False,
+        help_text="Of the normalised text: the same article scraped again has the same.",
+    )  # fmt: skip
+    sketch = models.JSONField(default=list, blank=True, editable=False)  # articles.dedupe
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="near_copies",
+        help_text="The article this one nearly copies; it stays hidden while this is set.",
+    )  # fmt: skip
     span_start = models.PositiveIntegerField(help_text="Offset of the article in the raw text.")
     span_end = models.PositiveIntegerField()
     tags = models.ManyToManyField("Tag", through="ArticleTag", related_name="articles")
@@ -421,3 +430,34 @@ class ReadingListItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reading_list} / {self.article}"
+
+
+class Appearance(models.Model):
+    """The same article found again in another digest (another mirror, or a
+    later digest): kept as where it appeared rather than as a second copy."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="appearances")
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="appearances")
+    position = models.PositiveIntegerField(help_text="Its place among the digest's articles.")
+    span_start = models.PositiveIntegerField()
+    span_end = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["source", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "position"], name="appearance_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article} in {self.source}"
+
+
+class SketchEntry(models.Model):
+    """One of an article's smallest shingle hashes: the index that finds
+    near-duplicate candidates without reading every article."""
+
+    hash = models.BigIntegerField(db_index=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self) -> str:
+        return f"{self.hash} → {self.article_id}"

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import parsing
+from . import dedupe, parsing
 from .markup import paragraphs_to_markdown, render_markdown
-from .searchtext import document_tokens
+from .searchtext import document_tokens, plain_text
 
 
 @dataclass
@@ -25,6 +25,7 @@ class Prepared:
     digest: parsing.Digest
     sections: list[list[RenderedSection]]  # per article, in order
     tokens: list[tuple[str, str]]  # per article: search tokens of title, body
+    copies: list[tuple[str, list[int]]]  # per article: fingerprint, sketch (dedupe)
 
 
 def prepare(data: bytes) -> Prepared:
@@ -37,16 +38,24 @@ def prepare_text(text: str, encoding: str) -> Prepared:
 
 
 def render(digest: parsing.Digest) -> Prepared:
-    sections, tokens = [], []
+    sections, tokens, copies = [], [], []
     for article in digest.articles:
         rendered = []
         for section in article.sections:
             body = paragraphs_to_markdown(section.paragraphs, article.links)
             rendered.append(RenderedSection(section.heading, body, render_markdown(body)))
         sections.append(rendered)
+        text = dedupe_text(article.title, [s.html for s in rendered])
+        copies.append((dedupe.fingerprint(text), dedupe.sketch(text)))
         tokens.append(
             document_tokens(
                 article.title, article.subtitle, [(s.heading, s.html) for s in rendered]
             )
         )
-    return Prepared(digest, sections, tokens)
+    return Prepared(digest, sections, tokens, copies)
+
+
+def dedupe_text(title: str, sections_html: list[str]) -> str:
+    """The text duplicates are judged on: the title and the sections' text as
+    stored (so stored articles can be measured the same way later)."""
+    return " ".join([title, *(plain_text(h) for h in sections_html)])

@@ -162,6 +162,11 @@ def article_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
         "previous": previous,
         "next": following,
         "related": Article.objects.related_to(article),
+        "appearances": list(
+            article.appearances.select_related("source").only(
+                "source__id", "source__filename", "source__page_url"
+            )
+        ),
         "marks": _marks(request, [article]),
         "my_lists": list(request.user.reading_lists.only("id", "name"))
         if request.user.is_authenticated
@@ -204,7 +209,14 @@ def digest_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def digest_detail(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_object_or_404(Source.objects.defer("raw_text"), pk=pk)
-    articles = source.articles.published().order_by("position").prefetch_related("tags")
+    own = list(source.articles.published().order_by("position").prefetch_related("tags"))
+    # Articles first found in another digest appear here too, in text order.
+    again = Article.objects.published().filter(appearances__source=source)
+    spans = dict(source.appearances.values_list("article_id", "span_start"))
+    articles = sorted(
+        own + list(again.prefetch_related("tags")),
+        key=lambda a: a.span_start if a.source_id == source.pk else spans.get(a.pk, 0),
+    )
     return render(request, "articles/digest.html", {"source": source, "articles": articles})
 
 

@@ -1,0 +1,101 @@
+"""One article however many times it was scraped."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from articles import dedupe, importer
+from articles.models import Appearance, Article, Source
+
+from .conftest import SHARED_SAMPLES
+from .rawfiles import ARTICLE_ONE, ARTICLE_TWO, chrome
+
+pytestmark = pytest.mark.django_db
+EXAMPLE = next(SHARED_SAMPLES.glob("*.txt"))
+
+
+def test_normalised_text_ignores_what_mirrors_mangle():
+    a = "OpenAI 的新模型，GPT-4o 来了！"
+    assert dedupe.fingerprint(a) == dedupe.fingerprint("openai的#xff0c;新模型 GPT4o来了")
+    assert dedupe.fingerprint(a) != dedupe.fingerprint("OpenAI 的旧模型，GPT-4o 来了！")
+
+
+def test_the_example_from_two_mirrors_is_six_articles_with_two_sources_each(tmp_path, client):
+    text = EXAMPLE.read_text(encoding="utf-8")
+    # A second mirror: its own SEO title, keyword line and page URL around the
+    # same articles.
+    keywords = text.splitlines()[4].split("我自己的原文哦~")[0]
+    page_url = text.splitlines()[5]
+    other = (
+        text.replace(keywords, "上海小程序开发,2025年推广方案,代运营服务")
+        .replace("泉州市建设系统培训中心网站2018年网站建设的数据", "上海小程序开发公司排行")
+        .replace(page_url, "http://www.other-mirror.example.net/a/98765/")
+    )
+    second = tmp_path / "mirror2.txt"
+    second.write_text(other, encoding="utf-8")
+    first = importer.import_file(EXAMPLE)
+    again = importer.import_file(second)
+    assert first.articles == 6 and again.status == "imported" and again.articles == 0
+    assert Source.objects.count() == 2 and Article.objects.count() == 6
+    mirror = Source.objects.get(filename="mirror2.txt")
+    for article in Article.objects.all():
+        assert Appearance.objects.filter(article=article, source=mirror).count() == 1
+    # The second digest's page lists them too, in its own order.
+    html = client.get(reverse("digest", args=[mirror.pk])).content.decode()
+    titles = list(Article.objects.order_by("position").values_list("title", flat=True))
+    assert [html.index(t) for t in titles] == sorted(html.index(t) for t in titles)
+    # And an article says where else it appeared.
+    article = Article.objects.get(position=1)
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert f'href="{mirror.get_absolute_url()}"' in page
+
+
+def long_article(title: str, paragraphs: list[str]) -> str:
+    return f"#{title} 副标题在这里 " + " ".join(paragraphs)
+
+
+PARAGRAPHS = [
+    f"第{i}段说的是模型在第{i}个基准上的表现以及研究团队对第{i}个问题的分析和改进方法。"
+    for i in range(1, 13)
+]
+
+
+def test_a_copy_with_a_paragraph_cut_is_a_hidden_near_duplicate(tmp_path, client, eve):
+    original = tmp_path / "a.txt"
+    original.write_text(chrome(long_article("模型评测报告", PARAGRAPHS)))
+    importer.import_file(original)
+    cut = tmp_path / "b.txt"
+    cut.write_text(
+        chrome(
+            long_article("模型评测报告", PARAGRAPHS[:5] + PARAGRAPHS[6:]),
+            page="http://m2.example/1",
+        )
+    )
+    importer.import_file(cut)
+    first, copy = Article.objects.order_by("id")
+    assert copy.duplicate_of == first and copy.status == Article.Status.HIDDEN
+    assert [
+        h.article
+        for h in __import__("articles.search", fromlist=["search"]).search("评测报告").hits
+    ] == [first]
+    # An editor says it is not a duplicate after all.
+    client.force_login(eve)
+    client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "not_a_duplicate", "_selected_action": [copy.pk]},
+    )
+    copy.refresh_from_db()
+    assert copy.duplicate_of is None and copy.status == Article.Status.PUBLISHED and copy.edited
+
+
+def test_a_different_article_on_the_same_topic_is_not_a_duplicate(tmp_path):
+    one = tmp_path / "a.txt"
+    one.write_text(chrome(f"{ARTICLE_ONE} {ARTICLE_TWO}"))
+    importer.import_file(one)
+    other = [p.replace("模型", "芯片").replace("基准", "功耗") for p in PARAGRAPHS]
+    two = tmp_path / "b.txt"
+    two.write_text(chrome(long_article("智谱开源新模型的芯片版", other)))
+    importer.import_file(two)
+    assert Article.objects.filter(duplicate_of__isnull=False).count() == 0
+    assert Article.objects.filter(status=Article.Status.PUBLISHED).count() == 3
