@@ -8,8 +8,14 @@ Two measures of an article's text (title and paragraphs):
 - a bottom-k MinHash sketch of its 5-character shingles: the KEPT smallest
   shingle hashes. Two sketches estimate the Jaccard similarity of the shingle
   sets; at NEAR or more the texts are the same story with a few sentences
-  changed or cut. The LOOKUP smallest hashes go into an index, so finding
-  candidates reads a few index entries, never every article.
+  changed or cut.
+
+Candidates to compare come from anchors: hashes of the article's longest
+paragraphs, kept in an index. A near copy keeps most paragraphs as they
+were, so it shares some; finding them reads a few index entries, never every
+article. (The smallest shingle hashes would not do as anchors: a shingle in
+every article, such as "的模型", can be among them, and then every article
+is a candidate.)
 """
 
 from __future__ import annotations
@@ -22,8 +28,9 @@ import zlib
 
 SHINGLE = 5
 KEPT = 64
-LOOKUP = 8
 NEAR = 0.9
+ANCHORS = 12  # longest paragraphs indexed per article
+ANCHOR_MIN = 30  # characters (normalised) a paragraph needs to be an anchor
 
 _NOISE = re.compile(r"#x[0-9a-f]{2,6};?|#[0-9a-z]{2}(?![0-9a-z])|[\W_]+")
 
@@ -42,9 +49,13 @@ def fingerprint(text: str) -> str:
 
 def sketch(text: str) -> list[int]:
     """The KEPT smallest hashes of the text's shingles, ascending."""
-    flat = normalise(text)
-    shingles = {flat[i : i + SHINGLE] for i in range(max(1, len(flat) - SHINGLE + 1))}
-    return heapq.nsmallest(KEPT, {zlib.crc32(s.encode()) for s in shingles if s})
+    # Four bytes a character, so a shingle is a slice of fixed width: no
+    # string per shingle to build and encode.
+    data = memoryview(normalise(text).encode("utf-32-le"))
+    width = 4 * SHINGLE
+    crc32 = zlib.crc32
+    hashes = {crc32(data[i : i + width]) for i in range(0, max(4, len(data) - width + 4), 4)}
+    return heapq.nsmallest(KEPT, hashes) if len(data) else []
 
 
 def similarity(a: list[int], b: list[int]) -> float:
@@ -58,3 +69,27 @@ def similarity(a: list[int], b: list[int]) -> float:
     union = heapq.nsmallest(KEPT, set(a) | set(b))
     shared = set(a) & set(b)
     return sum(1 for h in union if h in shared) / len(union)
+
+
+_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def anchors(sections_html: list[str]) -> list[int]:
+    """Hashes (signed 64-bit) of the longest paragraphs of sanitised HTML.
+
+    >>> anchors(["<p>短</p><p>" + "一段足够长的文字，" * 5 + "</p>"]) == anchors(
+    ...     ["<p>" + "一段足够长的文字" * 5 + "</p>"])
+    True
+    """
+    flat = []
+    for html in sections_html:
+        for inner in _PARAGRAPH.findall(html):
+            text = normalise(_TAG.sub("", inner))
+            if len(text) >= ANCHOR_MIN:
+                flat.append(text)
+    longest = sorted(set(flat), key=len, reverse=True)[:ANCHORS]
+    return sorted(
+        int.from_bytes(hashlib.blake2b(t.encode(), digest_size=8).digest(), "big", signed=True)
+        for t in longest
+    )

@@ -220,7 +220,7 @@ def _write_articles(
     SketchEntry.objects.bulk_create(
         SketchEntry(hash=h, article=article)
         for article, i in zip(articles, which, strict=True)
-        for h in prepared.copies[i][1][: dedupe.LOOKUP]
+        for h in prepared.copies[i][2]
     )
     sections: list[Section] = []
     links: list[Link] = []
@@ -275,10 +275,10 @@ def _new_articles(source: Source, prepared: prepare.Prepared, which: list[int]) 
 def _near_copies(prepared: prepare.Prepared, which: list[int]) -> dict[int, int]:
     """Which of these articles nearly copy one here: {index: article id}.
 
-    Candidates share one of the few smallest shingle hashes (an index
-    lookup); the whole sketches then decide.
+    Candidates share one of their longest paragraphs (an index lookup);
+    the sketches then decide.
     """
-    lookups = {i: prepared.copies[i][1][: dedupe.LOOKUP] for i in which}
+    lookups = {i: prepared.copies[i][2] for i in which}
     hashes = {h for values in lookups.values() for h in values}
     if not hashes:
         return {}
@@ -419,18 +419,16 @@ def _update_article(
     rendered: list[prepare.RenderedSection],
     warnings: list[str],
     tagging: autotag.Tagging,
-    copy: tuple[str, list[int]],
+    copy: tuple[str, list[int], list[int]],
 ) -> int:
     article.title = parsed.title[:500]
     article.subtitle = parsed.subtitle[:500]
     article.slug = make_slug(parsed.title)
     article.span_start, article.span_end = parsed.start, parsed.end
     article.review_reasons = review.reasons(parsed, warnings)
-    article.fingerprint, article.sketch = copy
+    article.fingerprint, article.sketch, anchors = copy
     SketchEntry.objects.filter(article=article).delete()
-    SketchEntry.objects.bulk_create(
-        SketchEntry(hash=h, article=article) for h in copy[1][: dedupe.LOOKUP]
-    )
+    SketchEntry.objects.bulk_create(SketchEntry(hash=h, article=article) for h in anchors)
     article.save(
         update_fields=[
             "title",

@@ -453,8 +453,8 @@ class Appearance(models.Model):
 
 
 class SketchEntry(models.Model):
-    """One of an article's smallest shingle hashes: the index that finds
-    near-duplicate candidates without reading every article."""
+    """The hash of one of an article's longest paragraphs: the index that
+    finds near-duplicate candidates without reading every article."""
 
     hash = models.BigIntegerField(db_index=True)
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")

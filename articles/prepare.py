@@ -25,7 +25,7 @@ class Prepared:
     digest: parsing.Digest
     sections: list[list[RenderedSection]]  # per article, in order
     tokens: list[tuple[str, str]]  # per article: search tokens of title, body
-    copies: list[tuple[str, list[int]]]  # per article: fingerprint, sketch (dedupe)
+    copies: list[tuple[str, list[int], list[int]]]  # per article: articles.dedupe measures
 
 
 def prepare(data: bytes) -> Prepared:
@@ -45,8 +45,9 @@ def render(digest: parsing.Digest) -> Prepared:
             body = paragraphs_to_markdown(section.paragraphs, article.links)
             rendered.append(RenderedSection(section.heading, body, render_markdown(body)))
         sections.append(rendered)
-        text = dedupe_text(article.title, [s.html for s in rendered])
-        copies.append((dedupe.fingerprint(text), dedupe.sketch(text)))
+        html = [s.html for s in rendered]
+        text = dedupe_text(article.title, html)
+        copies.append((dedupe.fingerprint(text), dedupe.sketch(text), dedupe.anchors(html)))
         tokens.append(
             document_tokens(
                 article.title, article.subtitle, [(s.heading, s.html) for s in rendered]

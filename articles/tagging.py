@@ -38,12 +38,12 @@ class Tagger:
                 key = " ".join(_fold(name).split())
                 if key:
                     self.tag_of.setdefault(key, tag)
-        # Names by their first character, longest first: the scan tries only
-        # the few names that can start where it stands.
-        self.by_first: dict[str, list[str]] = {}
+        # Names by their first two characters, longest first: the scan tries
+        # only the few names that can start where it stands.
+        self.by_start: dict[str, list[str]] = {}
         for key in sorted(self.tag_of, key=len, reverse=True):
-            self.by_first.setdefault(key[0], []).append(key)
-        firsts = "".join(re.escape(c) for c in self.by_first)
+            self.by_start.setdefault(key[:2], []).append(key)
+        firsts = "".join(sorted({re.escape(k[0]) for k in self.by_start}))
         self.starts = re.compile(f"[{firsts}]") if firsts else None
 
     def mentions(self, text: str) -> Counter[str]:
@@ -62,7 +62,7 @@ class Tagger:
             i = start.start()
             if i < end or (_is_word(text, i - 1) and _is_word(text, i)):
                 continue
-            for key in self.by_first[text[i]]:
+            for key in self.by_start.get(text[i : i + 2], ()) or self.by_start.get(text[i], ()):
                 if text.startswith(key, i) and not (
                     _is_word(text, i + len(key) - 1) and _is_word(text, i + len(key))
                 ):

@@ -68,7 +68,7 @@ def measure_stored(apps, schema_editor):
         values = dedupe.sketch(text)
         Article.objects.filter(id=article.id).update(fingerprint=dedupe.fingerprint(text), sketch=values)
         SketchEntry.objects.bulk_create(
-            [SketchEntry(hash=h, article_id=article.id) for h in values[: dedupe.LOOKUP]]
+            [SketchEntry(hash=h, article_id=article.id) for h in dedupe.anchors(html)]
         )
 
 
