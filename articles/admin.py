@@ -268,30 +268,33 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description="Mark reviewed", permissions=["change"])
     def mark_reviewed(self, request, queryset) -> None:
-        with transaction.atomic():
-            n = 0
-            for article in queryset:
-                article.review_reasons = []
-                if article.status == Article.Status.REVIEW:
-                    article.status = Article.Status.PUBLISHED
-                article.edited = True
-                article.save()
-                self.log_change(request, article, "Marked reviewed.")
-                n += 1
-        self.message_user(request, f"{n} article(s) marked reviewed.", messages.SUCCESS)
+        def reviewed(article: Article) -> None:
+            article.review_reasons = []
+            if article.status == Article.Status.REVIEW:
+                article.status = Article.Status.PUBLISHED
+
+        self._fix_each(request, queryset, reviewed, "Marked reviewed.")
 
     @admin.action(description="Not a duplicate: show it", permissions=["change"])
     def not_a_duplicate(self, request, queryset) -> None:
-        n = 0
+        def shown(article: Article) -> None:
+            article.duplicate_of = None
+            article.status = Article.Status.PUBLISHED
+
+        queryset = queryset.exclude(duplicate_of=None)
+        self._fix_each(request, queryset, shown, "Not a duplicate: shown again.")
+
+    def _fix_each(self, request, queryset, fix, note: str) -> None:
+        """Fix each article in one transaction, marked edited and logged."""
         with transaction.atomic():
-            for article in queryset.exclude(duplicate_of=None):
-                article.duplicate_of = None
-                article.status = Article.Status.PUBLISHED
+            n = 0
+            for article in queryset:
+                fix(article)
                 article.edited = True
                 article.save()
-                self.log_change(request, article, "Not a duplicate: shown again.")
+                self.log_change(request, article, note)
                 n += 1
-        self.message_user(request, f"{n} article(s) shown again.", messages.SUCCESS)
+        self.message_user(request, f"{note} ({n})", messages.SUCCESS)
 
     @admin.action(description="Merge with the next article of its digest", permissions=["change"])
     def merge_with_next(self, request, queryset):

@@ -12,13 +12,12 @@ from articles.models import (
     Article,
     ArticleTag,
     RemovedTag,
-    Source,
     Tag,
     TagAlias,
     add_automatic_tags,
 )
 
-from .rawfiles import ARTICLE_ONE, ARTICLE_TWO, chrome
+from .rawfiles import ARTICLE_ONE, chrome
 
 pytestmark = pytest.mark.django_db
 
@@ -28,14 +27,6 @@ def editor(django_user_model):
     user = django_user_model.objects.create_user("ed", "ed@example.com", "pw", is_staff=True)
     user.groups.add(Group.objects.get(name="Editors"))
     return user
-
-
-@pytest.fixture
-def digest(tmp_path) -> Source:
-    path = tmp_path / "d.txt"
-    path.write_text(chrome(f"{ARTICLE_ONE} {ARTICLE_TWO}"))
-    importer.import_file(path)
-    return Source.objects.get()
 
 
 def edit_url(article: Article, operation: str, **params) -> str:

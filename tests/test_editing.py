@@ -7,22 +7,11 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from articles import editing, importer
+from articles import editing
 from articles.models import Article, ArticleTag, Source, Tag
 from articles.search import search
 
-from .rawfiles import ARTICLE_ONE, ARTICLE_TWO, chrome
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def digest(tmp_path) -> Source:
-    """Two imported articles: 智谱 (lead + 2 headed sections), DeepSeek (lead + 2)."""
-    path = tmp_path / "d.txt"
-    path.write_text(chrome(f"{ARTICLE_ONE} {ARTICLE_TWO}"))
-    importer.import_file(path)
-    return Source.objects.get()
 
 
 def articles(source: Source) -> list[Article]:
