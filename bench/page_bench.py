@@ -21,7 +21,7 @@ import statistics
 import sys
 import time
 
-from search_bench import ROOT, build, configure, ensure_postgres_database, percentile
+from search_bench import ROOT, build, open_database, percentile
 
 # ~40 tags, most popular first. Shares fall geometrically from 30% of the
 # articles for the first to 0.5% for the last (each ~0.9x the one before),
@@ -199,14 +199,8 @@ def main() -> int:
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
 
-    if args.db == "postgres":
-        ensure_postgres_database(args.articles, fresh=not args.reuse)
-    elif not args.reuse:
-        path = ROOT / "bench" / "out" / f"search_{args.articles}.sqlite3"
-        for p in path.parent.glob(path.name + "*"):
-            p.unlink()
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    configure(args.db, args.articles)
+    open_database(args.db, args.articles, args.reuse)
     from django.db import connection
 
     from articles.models import Article, ArticleTag

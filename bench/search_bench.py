@@ -71,6 +71,17 @@ def ensure_postgres_database(articles: int, fresh: bool) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def open_database(db: str, articles: int, reuse: bool) -> str:
+    """The bench database of ``articles`` articles, emptied unless ``reuse``."""
+    if db == "postgres":
+        ensure_postgres_database(articles, fresh=not reuse)
+    elif not reuse:
+        path = ROOT / "bench" / "out" / f"search_{articles}.sqlite3"
+        for p in path.parent.glob(path.name + "*"):
+            p.unlink()
+    return configure(db, articles)
+
+
 def build(articles: int, per_file: int, seed: int) -> float:
     from django.core.management import call_command
     from generate import generate_digest
@@ -236,13 +247,7 @@ def main() -> int:
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
 
-    if args.db == "postgres":
-        ensure_postgres_database(args.articles, fresh=not args.reuse)
-    elif not args.reuse:
-        path = ROOT / "bench" / "out" / f"search_{args.articles}.sqlite3"
-        for p in path.parent.glob(path.name + "*"):
-            p.unlink()
-    configure(args.db, args.articles)
+    open_database(args.db, args.articles, args.reuse)
     from django.db import connection
 
     from articles.models import Article
