@@ -57,12 +57,16 @@ class Tagger:
         if self.starts is None:
             return found
         text = " ".join(_fold(text).split())
+        by_start = self.by_start
         end = 0  # matches do not overlap
         for start in self.starts.finditer(text):
             i = start.start()
-            if i < end or (_is_word(text, i - 1) and _is_word(text, i)):
+            if i < end:
                 continue
-            for key in self.by_start.get(text[i : i + 2], ()) or self.by_start.get(text[i], ()):
+            names = by_start.get(text[i : i + 2]) or by_start.get(text[i])
+            if not names or (_is_word(text, i - 1) and _is_word(text, i)):
+                continue
+            for key in names:
                 if text.startswith(key, i) and not (
                     _is_word(text, i + len(key) - 1) and _is_word(text, i + len(key))
                 ):
