@@ -24,6 +24,7 @@ urlpatterns = [
     path("lists/<int:pk>/<str:action>/", readers.reading_list_change, name="reading-list-change"),
     path("l/<str:token>/", readers.shared_list, name="shared-list"),
     path("api/search", views.api_search, name="api-search"),
+    path("healthz", views.healthz, name="healthz"),
     path("accounts/signup/", readers.signup, name="signup"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
