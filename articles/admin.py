@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from . import editing
+from .logins import AdminLoginForm
 from .models import (
     Article,
     ArticleTag,
@@ -23,6 +24,9 @@ from .models import (
     TagAlias,
     remove_tag,
 )
+
+# The admin's login counts failed attempts like the site's (articles/logins.py).
+admin.site.login_form = AdminLoginForm
 
 # Django 6 makes https the scheme assumed for a URL typed without one; say so now.
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}

@@ -1,8 +1,10 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from articles import readers, views
 from articles.feeds import ArticleFeed
+from articles.logins import LoginForm
 
 urlpatterns = [
     path("", views.index, name="index"),
@@ -26,6 +28,11 @@ urlpatterns = [
     path("api/search", views.api_search, name="api-search"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/signup/", readers.signup, name="signup"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm),
+        name="login",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
