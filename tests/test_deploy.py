@@ -1,0 +1,111 @@
+"""docker-compose.yml, checked without Docker: parsed, and its web start-up run
+here for real (migrate, collectstatic as the image build does, gunicorn, the
+health check) against this machine's database."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+from django.db import connection
+
+from .conftest import ROOT
+
+COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_the_compose_file_has_db_web_and_an_import_profile():
+    services = COMPOSE["services"]
+    assert set(services) == {"db", "web", "import"}
+    db = services["db"]
+    assert db["image"].startswith("postgres:") and int(db["image"].split(":")[1]) >= 15
+    assert "pgdata:/var/lib/postgresql/data" in db["volumes"] and "pgdata" in COMPOSE["volumes"]
+    assert "pg_isready" in " ".join(db["healthcheck"]["test"])
+    web = services["web"]
+    assert web["command"] == ["sh", "docker/start-web"]
+    assert "/healthz" in " ".join(web["healthcheck"]["test"])
+    assert web["depends_on"]["db"]["condition"] == "service_healthy"
+    assert web["environment"]["DEBUG"] == "0"
+    assert "${SECRET_KEY:?" in web["environment"]["SECRET_KEY"]  # no default secret
+    assert "volumes" not in web  # stateless: nothing of its own to keep
+    importer = services["import"]
+    assert importer["profiles"] == ["import"]
+    assert importer["command"][-2:] == ["import_articles", "/raw"]
+    assert importer["volumes"] == ["./raw:/raw:ro"]
+
+
+def test_the_image_collects_static_files_and_runs_the_start_script():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "collectstatic --noinput" in dockerfile
+    assert 'CMD ["sh", "docker/start-web"]' in dockerfile and "HEALTHCHECK" in dockerfile
+    script = (ROOT / "docker" / "start-web").read_text()
+    assert "migrate_safely" in script and "exec gunicorn newsroom.wsgi:application" in script
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.django_db
+def test_the_web_start_up_serves_pages_and_the_health_check(tmp_path):
+    """What the web container does, on this machine: collectstatic (the image
+    build), then docker/start-web (migrate, gunicorn), then its health check."""
+    if connection.vendor == "postgresql":
+        db = connection.settings_dict
+        host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
+        database = f"postgres://{db['USER']}@{host}:{port}/{db['NAME']}"
+    else:
+        database = f"sqlite:///{tmp_path / 'web.sqlite3'}"
+    port = _free_port()
+    env = {
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+        },
+        "DATABASE_URL": database,
+        "SECRET_KEY": "deploy-check-" + "x" * 40,
+        "DEBUG": "0",
+        "ALLOWED_HOSTS": "localhost,127.0.0.1",
+        "PORT": str(port),
+        "WEB_WORKERS": "1",
+        "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}",
+    }
+    static = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput"],
+        cwd=ROOT, env=env,
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert static.returncode == 0, static.stderr
+    web = subprocess.Popen(
+        ["sh", "docker/start-web"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        body = b""
+        for _ in range(100):
+            try:
+                body = urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).read()
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert body == b"ok\n", web.stdout.read1().decode() if web.stdout else ""
+        page = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5)
+        assert page.status == 200 and b"Newsroom" in page.read()
+        css = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5).read().decode()
+        assert "/static/css/newsroom." in css  # hashed name from the manifest
+    finally:
+        web.terminate()
+        web.wait(timeout=10)
