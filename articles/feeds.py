@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.contrib.syndication.views import Feed
@@ -16,6 +17,16 @@ from .models import Tag
 from .search import NEWEST, Hit, search
 
 FEED_SIZE = 50
+# What XML 1.0 cannot carry; imported text and queries may have it.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    r"""
+    >>> xml_safe("\x1b[31m红\x00")
+    '[31m红'
+    """
+    return _NOT_XML.sub("", text)
 
 
 @dataclass
@@ -46,10 +57,10 @@ class ArticleFeed(Feed):
         return Selection(title, link, kwargs)
 
     def title(self, obj: Selection) -> str:
-        return obj.title
+        return xml_safe(obj.title)
 
     def link(self, obj: Selection) -> str:
-        return obj.link
+        return xml_safe(obj.link)
 
     def subtitle(self, obj: Selection) -> str:
         return _("The newest AI news articles")
@@ -58,10 +69,10 @@ class ArticleFeed(Feed):
         return search(**obj.search, page_size=FEED_SIZE, facets=False).hits
 
     def item_title(self, item: Hit) -> str:
-        return item.article.title
+        return xml_safe(item.article.title)
 
     def item_description(self, item: Hit) -> str:
-        return item.snippet  # escaped HTML, matches in <mark>
+        return xml_safe(item.snippet)  # escaped HTML, matches in <mark>
 
     def item_link(self, item: Hit) -> str:
         return item.article.get_absolute_url()
@@ -73,4 +84,4 @@ class ArticleFeed(Feed):
         return item.article.updated_at
 
     def item_categories(self, item: Hit) -> list[str]:
-        return [t.name for t in item.article.tags.all()]
+        return [xml_safe(t.name) for t in item.article.tags.all()]

@@ -28,6 +28,7 @@ def client_ip(request) -> str | None:
 
 
 def blocked(username: str, ip: str | None) -> bool:
+    username = str(username).replace("\x00", "")[:150]  # as stored
     recent = LoginFailure.objects.filter(at__gte=timezone.now() - WINDOW)
     if recent.filter(username__iexact=username).count() >= PER_ACCOUNT:
         return True
@@ -37,7 +38,7 @@ def blocked(username: str, ip: str | None) -> bool:
 def record_failure(sender, credentials, request=None, **kwargs) -> None:
     """user_login_failed receiver (connected in apps.py)."""
     LoginFailure.objects.create(
-        username=str(credentials.get("username", ""))[:150],
+        username=str(credentials.get("username", "")).replace("\x00", "")[:150],
         ip=client_ip(request) if request is not None else None,
     )
     LoginFailure.objects.filter(at__lt=timezone.now() - 4 * WINDOW).delete()

@@ -15,8 +15,9 @@ from django.contrib.auth.decorators import login_not_required, login_required
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -28,9 +29,12 @@ PENDING = "pending_bookmark"
 
 
 def _back(request: HttpRequest, fallback: str) -> str:
-    """Where to return after a form: its ``next`` when it is ours."""
+    """Where to return after a form: its ``next`` when it is a path of ours,
+    else ``fallback`` (a path)."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
         return target
     return fallback
 
@@ -56,7 +60,7 @@ def bookmark(request: HttpRequest, pk: int) -> HttpResponse:
         state = {"bookmarked": False, "undo_note": note, "removed": mark is not None}
     else:
         mark, _ = Bookmark.objects.get_or_create(user=request.user, article=article)
-        note = request.POST.get("note", "")[:2000]
+        note = request.POST.get("note", "").replace("\x00", "")[:2000]
         if note and not mark.note:
             mark.note = note
             mark.save(update_fields=["note"])
@@ -64,7 +68,7 @@ def bookmark(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx:
         context = {"article": article, "next": back, **state}
         return render(request, "articles/bookmark_button.html", context)
-    return redirect(back)
+    return HttpResponseRedirect(back)
 
 
 def make_pending_bookmark(sender, request, user, **kwargs) -> None:
@@ -91,7 +95,7 @@ def bookmark_note(request: HttpRequest, pk: int) -> HttpResponse:
     mark.save(update_fields=["note"])
     if request.htmx:
         return render(request, "articles/bookmark_note.html", {"mark": mark, "saved": True})
-    return redirect(_back(request, "bookmarks"))
+    return HttpResponseRedirect(_back(request, reverse("bookmarks")))
 
 
 @require_GET
@@ -169,6 +173,14 @@ class ListForm(forms.Form):
     name = forms.CharField(max_length=200)
 
 
+def _number(request: HttpRequest, field: str) -> int:
+    """A posted id; anything else is a 404."""
+    value = request.POST.get(field, "")
+    if not value.isascii() or not value.isdigit() or len(value) > 18:
+        raise Http404
+    return int(value)
+
+
 def _my_list(request: HttpRequest, pk: int) -> ReadingList:
     return get_object_or_404(ReadingList, pk=pk, owner=request.user)
 
@@ -206,13 +218,13 @@ def reading_list_change(request: HttpRequest, pk: int, action: str) -> HttpRespo
         rl.delete()
         return redirect("reading-lists")
     elif action in ("add", "remove"):
-        article = get_object_or_404(Article.objects.published(), pk=request.POST.get("article", 0))
+        article = get_object_or_404(Article.objects.published(), pk=_number(request, "article"))
         if action == "add":
             ReadingListItem.objects.get_or_create(reading_list=rl, article=article)
             messages.success(request, _("Added to %(name)s.") % {"name": rl.name})
         else:
             ReadingListItem.objects.filter(reading_list=rl, article=article).delete()
-        return redirect(_back(request, rl.get_absolute_url()))
+        return HttpResponseRedirect(_back(request, rl.get_absolute_url()))
     else:
         raise Http404
     return redirect(rl)
@@ -222,11 +234,7 @@ def reading_list_change(request: HttpRequest, pk: int, action: str) -> HttpRespo
 @login_required
 def reading_list_add(request: HttpRequest) -> HttpResponse:
     """Add the ``article`` to the reader's ``list`` (both from the form)."""
-    try:
-        pk = int(request.POST.get("list", ""))
-    except ValueError:
-        raise Http404 from None
-    return reading_list_change(request, pk, "add")
+    return reading_list_change(request, _number(request, "list"), "add")
 
 
 @require_GET

@@ -54,3 +54,9 @@ def digest(tmp_path):
     path.write_text(chrome(f"{ARTICLE_ONE} {ARTICLE_TWO}"))
     importer.import_file(path)
     return Source.objects.get()
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Hashing passwords the production way takes a good part of a second."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
