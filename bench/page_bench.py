@@ -21,7 +21,7 @@ import statistics
 import sys
 import time
 
-from search_bench import ROOT, build, open_database, percentile
+from search_bench import ROOT, build, database_arguments, open_database, percentile
 
 # ~40 tags, most popular first. Shares fall geometrically from 30% of the
 # articles for the first to 0.5% for the last (each ~0.9x the one before),
@@ -190,11 +190,7 @@ def measure(requests: int, seed: int, warmup: int = 10) -> dict:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
-    ap.add_argument("--articles", type=int, default=100_000)
-    ap.add_argument("--per-file", type=int, default=6)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--reuse", action="store_true", help="keep an existing bench database")
+    database_arguments(ap)
     ap.add_argument("--requests", type=int, default=200, help="timed requests per page kind")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()

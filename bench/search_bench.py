@@ -71,6 +71,15 @@ def ensure_postgres_database(articles: int, fresh: bool) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def database_arguments(ap: argparse.ArgumentParser) -> None:
+    """The options of every benchmark that works on the bench database."""
+    ap.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
+    ap.add_argument("--articles", type=int, default=100_000)
+    ap.add_argument("--per-file", type=int, default=6)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--reuse", action="store_true", help="keep an existing bench database")
+
+
 def open_database(db: str, articles: int, reuse: bool) -> str:
     """The bench database of ``articles`` articles, emptied unless ``reuse``."""
     if db == "postgres":
@@ -237,11 +246,7 @@ def measure(queries: list[str], skip_like: bool) -> dict:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
-    ap.add_argument("--articles", type=int, default=100_000)
-    ap.add_argument("--per-file", type=int, default=6)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--reuse", action="store_true", help="keep an existing bench database")
+    database_arguments(ap)
     ap.add_argument("--skip-rebuild", action="store_true", help="do not time an index rebuild")
     ap.add_argument("--skip-like", action="store_true", help="do not time the LIKE scans")
     ap.add_argument("--json", action="store_true")
