@@ -47,7 +47,7 @@ def render(digest: parsing.Digest) -> Prepared:
         sections.append(rendered)
         html = [s.html for s in rendered]
         text = dedupe_text(article.title, html)
-        copies.append((dedupe.fingerprint(text), dedupe.sketch(text), dedupe.anchors(html)))
+        copies.append(dedupe.measure(text, html))
         tokens.append(
             document_tokens(
                 article.title, article.subtitle, [(s.heading, s.html) for s in rendered]

@@ -58,20 +58,37 @@ class Tagger:
             return found
         text = " ".join(_fold(text).split())
         by_start = self.by_start
+        length = len(text)
         end = 0  # matches do not overlap
         for start in self.starts.finditer(text):
             i = start.start()
             if i < end:
                 continue
             names = by_start.get(text[i : i + 2]) or by_start.get(text[i])
-            if not names or (_is_word(text, i - 1) and _is_word(text, i)):
+            if not names:
+                continue
+            # A Latin name cannot start inside a Latin word (inlined: this
+            # runs for every place a name could start).
+            c = text[i]
+            if (
+                c.isascii()
+                and c.isalnum()
+                and i
+                and text[i - 1].isascii()
+                and text[i - 1].isalnum()
+            ):
                 continue
             for key in names:
+                after = i + len(key)
                 if text.startswith(key, i) and not (
-                    _is_word(text, i + len(key) - 1) and _is_word(text, i + len(key))
+                    after < length
+                    and text[after].isascii()
+                    and text[after].isalnum()
+                    and text[after - 1].isascii()
+                    and text[after - 1].isalnum()
                 ):
                     found[self.tag_of[key]] += 1
-                    end = i + len(key)
+                    end = after
                     break
         return found
 
