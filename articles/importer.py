@@ -17,7 +17,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from django.db import IntegrityError, reset_queries, transaction
+from django.db import IntegrityError, connection, reset_queries, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -217,11 +217,11 @@ def _write_articles(
             for n, (a, i) in enumerate(zip(parsed, which, strict=True))
         ]
     )
-    SketchEntry.objects.bulk_create(
-        SketchEntry(hash=h, article=article)
-        for article, i in zip(articles, which, strict=True)
-        for h in prepared.copies[i][2]
-    )
+    _insert_rows(
+        "articles_sketchentry (hash, article_id)",
+        [(h, article.id) for article, i in zip(articles, which, strict=True)
+         for h in prepared.copies[i][2]],
+    )  # fmt: skip
     sections: list[Section] = []
     links: list[Link] = []
     for article, a, i in zip(articles, parsed, which, strict=True):
@@ -232,19 +232,27 @@ def _write_articles(
         link.classify()
     Link.objects.bulk_create(links)
     tagger, tag_ids = tagging
-    ArticleTag.objects.bulk_create(
-        ArticleTag(
-            article=article,
-            tag_id=tag_ids[name],
-            origin=ArticleTag.Origin.AUTO,
-            published_on=article.published_on,
-        )
-        for article, a in zip(articles, parsed, strict=True)
-        for name in tagger.tags(*_texts(a))
+    _insert_rows(
+        "articles_articletag (article_id, tag_id, origin, published_on)",
+        [
+            (article.id, tag_ids[name], ArticleTag.Origin.AUTO, published_on.isoformat())
+            for article, a in zip(articles, parsed, strict=True)
+            for name in tagger.tags(*_texts(a))
+        ],
     )
     # bulk_create sends no signals: index here, with the workers' tokens.
     search.index_new((a, *prepared.tokens[i]) for a, i in zip(articles, which, strict=True))
     return len(articles), len(sections)
+
+
+def _insert_rows(table: str, rows: list[tuple]) -> None:
+    """Plain rows into ``table (columns)``: for the many small rows of an
+    import (tags, sketch entries), the ORM's per-object work cost more than
+    the inserts."""
+    if rows:
+        marks = ", ".join(["%s"] * len(rows[0]))
+        with connection.cursor() as cursor:
+            cursor.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
 
 
 def _new_articles(source: Source, prepared: prepare.Prepared, which: list[int]) -> list[int]:
