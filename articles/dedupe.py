@@ -44,32 +44,35 @@ def normalise(text: str) -> str:
 
 
 def fingerprint(text: str) -> str:
-    return hashlib.blake2b(normalise(text).encode(), digest_size=16).hexdigest()
+    return _fingerprint(normalise(text))
 
 
-def sketch(text: str, normalised: str | None = None) -> list[int]:
-    """The KEPT smallest hashes of the text's shingles, ascending.
+def sketch(text: str) -> list[int]:
+    """The KEPT smallest hashes of the text's shingles, ascending."""
+    return _sketch(normalise(text))
 
-    Only shingles whose first character has an even code are hashed: a
-    choice by content, so two texts sample the same shingles where they
-    agree, for half the work.
-    """
-    flat = normalise(text) if normalised is None else normalised
-    # Four bytes a character, so a shingle is a slice of fixed width: no
-    # string per shingle to build and encode.
+
+def measure(text: str, sections_html: list[str]) -> tuple[str, list[int], list[int]]:
+    """(fingerprint, sketch, anchors) of an article, normalising once."""
+    flat = normalise(text)
+    return _fingerprint(flat), _sketch(flat), anchors(sections_html)
+
+
+def _fingerprint(flat: str) -> str:
+    return hashlib.blake2b(flat.encode(), digest_size=16).hexdigest()
+
+
+def _sketch(flat: str) -> list[int]:
+    # Only shingles whose first character has an even code are hashed: a
+    # choice by content, so two texts sample the same shingles where they
+    # agree, for half the work. Four bytes a character make a shingle a slice
+    # of fixed width: no string per shingle to build and encode.
     data = memoryview(flat.encode("utf-32-le"))
     width = 4 * SHINGLE
     crc32 = zlib.crc32
     last = max(4, len(data) - width + 4)
     hashes = {crc32(data[i : i + width]) for i in range(0, last, 4) if not data[i] & 1}
     return heapq.nsmallest(KEPT, hashes)
-
-
-def measure(text: str, sections_html: list[str]) -> tuple[str, list[int], list[int]]:
-    """(fingerprint, sketch, anchors) of an article, normalising once."""
-    flat = normalise(text)
-    digest = hashlib.blake2b(flat.encode(), digest_size=16).hexdigest()
-    return digest, sketch(text, flat), anchors(sections_html)
 
 
 def similarity(a: list[int], b: list[int]) -> float:

@@ -359,8 +359,12 @@ def _search(
     # Without text to match, a tag's listing reads the tag's own rows, newest
     # first: a rare tag does not walk every article to fill a page.
     drive = not query.terms and bool(query.tags) and bookmarked_by is None
+    # Without text, a reader's bookmarks are read by joining them (below).
     where, params = _conditions(
-        query, source=source, bookmarked_by=bookmarked_by, drive_by_tag=drive
+        query,
+        source=source,
+        bookmarked_by=bookmarked_by if query.terms else None,
+        drive_by_tag=drive,
     )
     stream = _Stream(
         query.terms,

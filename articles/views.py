@@ -91,7 +91,7 @@ def _listing(request: HttpRequest, tag: Tag | None = None, bookmarks: bool = Fal
     if mine:
         kwargs["bookmarked_by"] = request.user.pk
     results = search(**kwargs)
-    marks = _marks(request, [h.article for h in results.hits]) if results.hits else {}
+    marks = _marks(request, [h.article for h in results.hits])
     active = [t.lower() for t in results.query.tags]
     context |= {
         "results": results,
@@ -101,7 +101,6 @@ def _listing(request: HttpRequest, tag: Tag | None = None, bookmarks: bool = Fal
         "marks": marks,
         "bookmarks_page": bookmarks,
         "tag_papers": _papers_of(results.ids[:200]) if tag and not request.htmx else [],
-        "tag_name": tag.name if tag else "",
     }
     template = LISTING
     if request.htmx:

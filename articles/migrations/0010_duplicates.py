@@ -64,12 +64,9 @@ def measure_stored(apps, schema_editor):
         html = list(
             Section.objects.filter(article_id=article.id).order_by("position").values_list("html", flat=True)
         )
-        text = dedupe_text(article.title, html)
-        values = dedupe.sketch(text)
-        Article.objects.filter(id=article.id).update(fingerprint=dedupe.fingerprint(text), sketch=values)
-        SketchEntry.objects.bulk_create(
-            [SketchEntry(hash=h, article_id=article.id) for h in dedupe.anchors(html)]
-        )
+        fingerprint, values, anchors = dedupe.measure(dedupe_text(article.title, html), html)
+        Article.objects.filter(id=article.id).update(fingerprint=fingerprint, sketch=values)
+        SketchEntry.objects.bulk_create([SketchEntry(hash=h, article_id=article.id) for h in anchors])
 
 
 Migration.operations.append(migrations.RunPython(measure_stored, migrations.RunPython.noop))
