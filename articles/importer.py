@@ -25,6 +25,7 @@ from . import autotag, dedupe, parsing, prepare, review, search
 from .models import (
     Appearance,
     Article,
+    ArticleSketch,
     ArticleTag,
     Link,
     Section,
@@ -210,12 +211,15 @@ def _write_articles(
                 span_end=a.end,
                 review_reasons=review.reasons(a, prepared.digest.warnings),
                 fingerprint=prepared.copies[i][0],
-                sketch=prepared.copies[i][1],
                 duplicate_of_id=near.get(i),
                 status=Article.Status.HIDDEN if i in near else Article.Status.PUBLISHED,
             )
             for n, (a, i) in enumerate(zip(parsed, which, strict=True))
         ]
+    )
+    ArticleSketch.objects.bulk_create(
+        ArticleSketch(article=article, hashes=prepared.copies[i][1])
+        for article, i in zip(articles, which, strict=True)
     )
     _insert_rows(
         "articles_sketchentry (hash, article_id)",
@@ -299,16 +303,18 @@ def _near_copies(prepared: prepare.Prepared, which: list[int]) -> dict[int, int]
     if not candidates:
         return {}
     known = {
-        a.id: a
-        for a in Article.objects.filter(id__in=candidates).only("id", "sketch", "duplicate_of_id")
+        a.id: a for a in Article.objects.filter(id__in=candidates).only("id", "duplicate_of_id")
     }
+    sketches = dict(
+        ArticleSketch.objects.filter(article_id__in=candidates).values_list("article_id", "hashes")
+    )
     near = {}
     for i, values in lookups.items():
         mine = {a for h in values for a in by_hash.get(h, ())}
         scored = [
-            (dedupe.similarity(prepared.copies[i][1], known[a].sketch), a)
+            (dedupe.similarity(prepared.copies[i][1], sketches[a]), a)
             for a in mine
-            if a in known
+            if a in known and a in sketches
         ]
         best = max(scored, default=(0.0, 0))
         if best[0] >= dedupe.NEAR:
@@ -434,7 +440,8 @@ def _update_article(
     article.slug = make_slug(parsed.title)
     article.span_start, article.span_end = parsed.start, parsed.end
     article.review_reasons = review.reasons(parsed, warnings)
-    article.fingerprint, article.sketch, anchors = copy
+    article.fingerprint, hashes, anchors = copy
+    ArticleSketch.objects.update_or_create(article=article, defaults={"hashes": hashes})
     SketchEntry.objects.filter(article=article).delete()
     SketchEntry.objects.bulk_create(SketchEntry(hash=h, article=article) for h in anchors)
     article.save(
@@ -446,7 +453,6 @@ def _update_article(
             "span_end",
             "review_reasons",
             "fingerprint",
-            "sketch",
             "updated_at",
         ]
     )

@@ -121,7 +121,6 @@ class Article(models.Model):
         max_length=32, blank=True, db_index=True, editable=False,
         help_text="Of the normalised text: the same article scraped again has the same.",
     )  # fmt: skip
-    sketch = models.JSONField(default=list, blank=True, editable=False)  # articles.dedupe
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="near_copies",
         help_text="The article this one nearly copies; it stays hidden while this is set.",
@@ -474,3 +473,17 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} from {self.ip} at {self.at}"
+
+
+class ArticleSketch(models.Model):
+    """An article's duplicate sketch (articles.dedupe), read only when a new
+    article is compared: kept out of the article rows, which every listing
+    and search reads."""
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    hashes = models.JSONField(default=list)
+
+    def __str__(self) -> str:
+        return f"sketch of {self.article_id}"
