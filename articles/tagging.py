@@ -18,14 +18,48 @@ MIN_MENTIONS = 3
 MAX_TAGS = 10  # the most named; a long article names everything once
 
 
-def _is_word(text: str, i: int) -> bool:
-    """Whether text[i] is a Latin letter or digit (a name cannot start or end
-    inside a Latin word); False outside the text."""
-    return 0 <= i < len(text) and text[i].isascii() and text[i].isalnum()
+def _is_word(c: str) -> bool:
+    """Whether c is a Latin letter or digit (a name cannot start or end inside
+    a Latin word)."""
+    return c.isascii() and c.isalnum()
 
 
 def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
+
+
+def _names_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
+    """One regular expression for all names, shaped as a trie.
+
+    At each place the longest name wins (a longer branch is tried before a
+    name ends), and a Latin name must not start or end inside a Latin word.
+    Every branch starts with a literal, so the regex engine skips the places
+    where no name starts, and at the others the branches that cannot match,
+    without leaving C.
+    """
+    trie: dict = {}
+    for name in names:
+        node = trie
+        for c in name:
+            node = node.setdefault(c, {})
+        node[""] = {}
+
+    def branches(node: dict, last: str) -> str:
+        alternatives = []
+        for c in sorted(node, key=lambda c: c == ""):  # a name ending here comes last
+            if c:
+                alternatives.append(re.escape(c) + branches(node[c], c))
+            else:
+                alternatives.append("(?![a-z0-9])" if _is_word(last) else "")
+        return alternatives[0] if len(alternatives) == 1 else f"(?:{'|'.join(alternatives)})"
+
+    # The look-behind comes after the first character: a branch that starts
+    # with a literal is skipped at once where that character is not.
+    top = [
+        re.escape(c) + ("(?<![a-z0-9].)" if _is_word(c) else "") + branches(trie[c], c)
+        for c in sorted(trie)
+    ]
+    return re.compile("|".join(top)) if top else None
 
 
 class Tagger:
@@ -38,13 +72,7 @@ class Tagger:
                 key = " ".join(_fold(name).split())
                 if key:
                     self.tag_of.setdefault(key, tag)
-        # Names by their first two characters, longest first: the scan tries
-        # only the few names that can start where it stands.
-        self.by_start: dict[str, list[str]] = {}
-        for key in sorted(self.tag_of, key=len, reverse=True):
-            self.by_start.setdefault(key[:2], []).append(key)
-        firsts = "".join(sorted({re.escape(k[0]) for k in self.by_start}))
-        self.starts = re.compile(f"[{firsts}]") if firsts else None
+        self.pattern = _names_pattern(self.tag_of)
 
     def mentions(self, text: str) -> Counter[str]:
         """How often each tag is named in a text.
@@ -53,44 +81,10 @@ class Tagger:
         ...     "o1-mini 比 o10 和 Po1 强; 阶跃星辰(StepFun) 与 O1")
         Counter({'阶跃星辰': 2, 'o1-mini': 1, 'o1': 1})
         """
-        found: Counter[str] = Counter()
-        if self.starts is None:
-            return found
+        if self.pattern is None:
+            return Counter()
         text = " ".join(_fold(text).split())
-        by_start = self.by_start
-        length = len(text)
-        end = 0  # matches do not overlap
-        for start in self.starts.finditer(text):
-            i = start.start()
-            if i < end:
-                continue
-            names = by_start.get(text[i : i + 2]) or by_start.get(text[i])
-            if not names:
-                continue
-            # A Latin name cannot start inside a Latin word (inlined: this
-            # runs for every place a name could start).
-            c = text[i]
-            if (
-                c.isascii()
-                and c.isalnum()
-                and i
-                and text[i - 1].isascii()
-                and text[i - 1].isalnum()
-            ):
-                continue
-            for key in names:
-                after = i + len(key)
-                if text.startswith(key, i) and not (
-                    after < length
-                    and text[after].isascii()
-                    and text[after].isalnum()
-                    and text[after - 1].isascii()
-                    and text[after - 1].isalnum()
-                ):
-                    found[self.tag_of[key]] += 1
-                    end = after
-                    break
-        return found
+        return Counter(self.tag_of[m.group()] for m in self.pattern.finditer(text))
 
     def tags(self, title: str, subtitle: str, lead: str, body: str) -> list[str]:
         """Tags for an article: named up front, or often enough in the body."""
