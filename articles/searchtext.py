@@ -60,8 +60,8 @@ _TAG = re.compile(r"<[^>]*>")
 
 
 def plain_text(section_html: str) -> str:
-    """The text of a section's sanitised HTML (bleach escapes every ``>`` in
-    text and attributes, so a tag always ends at the first one)."""
+    """The text of a section's sanitised HTML (Markdown and the sanitiser
+    escape every ``>`` in text and attributes, so a tag ends at the first one)."""
     return html.unescape(_TAG.sub(" ", section_html))
 
 

@@ -46,6 +46,21 @@ def test_links_are_kept_and_marked_nofollow():
     assert '<a href="http://www.example.com" rel="nofollow noopener">' in html
 
 
+def test_bare_urls_become_links_outside_code_and_links_only():
+    html = render_markdown(
+        "见https://example.com/a?b=1项目 `https://code.example` [文字 https://in.example](https://x.example)"
+    )
+    assert '<a href="https://example.com/a?b=1" rel="nofollow noopener">' in html
+    assert "<code>https://code.example</code>" in html
+    assert html.count("<a ") == 2  # no link inside a link
+
+
+def test_images_and_raw_html_never_reach_the_page():
+    html = render_markdown('![tracker](https://t.example/p.png) <b onclick="x">粗</b>')
+    assert "<img" not in html and "<b" not in html
+    assert "&lt;b onclick" in html  # shown as the text it is
+
+
 def test_plain_text_reads_as_itself():
     text = "1. 不是列表 *不是强调* <b>不是粗体</b> # 不是标题 f_G [x](y) R&D"
     html = render_markdown(escape_markdown(text))
