@@ -9,6 +9,7 @@ re-run speed-up and the peak RSS of the process.
     python bench/import_bench.py --files 1000 --db sqlite
     python bench/import_bench.py --files 1000 --db postgres
     python bench/import_bench.py --db sqlite --memory-check     # 200 vs 1000 files
+    python bench/import_bench.py --files 1000 --without-extras  # no tags, no duplicate checks
 
 SQLite uses a file in the temporary folder; PostgreSQL uses the database
 ``newsroom_bench`` on 127.0.0.1:5432 as user ``postgres`` (trust auth), which is
@@ -51,6 +52,34 @@ PG_BENCH_DB = "newsroom_bench"
 PG_BENCH_URL = f"postgres://postgres@127.0.0.1:5432/{PG_BENCH_DB}"
 TARGET_ARTICLES_S = 300
 TARGET_SPEEDUP = 20
+WITHOUT_EXTRAS = "NEWSROOM_BENCH_WITHOUT_EXTRAS"
+
+
+def switch_off_extras(workers_only: bool = False) -> None:
+    """Import as if Newsroom had no automatic tags and no duplicate detection,
+    to measure what they cost: no vocabulary, no measuring, no lookups, no
+    sketch rows. The review reasons stay.
+
+    The import's worker processes are spawned, and a spawned process imports
+    this script as its main module again: the environment variable brings
+    them here, and they switch off their half (the measuring).
+    """
+    from articles import dedupe
+
+    os.environ[WITHOUT_EXTRAS] = "1"
+    dedupe.measure = lambda text, sections_html: ("", [], [])
+    if workers_only:
+        return
+    from articles import autotag, importer, tagging
+
+    autotag.current = lambda: (tagging.Tagger([]), {})
+    importer._new_articles = lambda source, prepared, which: which
+    importer._near_copies = lambda prepared, which: {}
+    importer.ArticleSketch = mock.Mock()
+
+
+if os.environ.get(WITHOUT_EXTRAS) and __name__ == "__mp_main__":
+    switch_off_extras(workers_only=True)
 
 
 @dataclass
@@ -248,6 +277,8 @@ def run(
 
         url = f"sqlite:///{sqlite_path}" if db == "sqlite" else fresh_postgres()
         configure_django(url, debug)
+        if os.environ.get(WITHOUT_EXTRAS):
+            switch_off_extras()
         from django.core.management import call_command
 
         started = time.perf_counter()
@@ -389,6 +420,11 @@ def main(argv: list[str] | None = None) -> int:
         help="run each corpus size (default 200 1000) in its own process and compare peak RSS",
     )
     ap.add_argument("--debug", action="store_true", help="run Django with DEBUG on")
+    ap.add_argument(
+        "--without-extras",
+        action="store_true",
+        help="switch automatic tagging and duplicate detection off (to measure their cost)",
+    )
     ap.add_argument("--keep", action="store_true", help="keep the files and the database")
     ap.add_argument("--json", action="store_true", help="print the result as one JSON line")
     ap.add_argument("--breakdown", action="store_true", help="time the stages of the first import")
@@ -403,6 +439,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = ap.parse_args(argv)
 
+    if args.without_extras:
+        os.environ[WITHOUT_EXTRAS] = "1"
     if args.memory_check is not None:
         return memory_check(sorted(args.memory_check or [200, 1000]), args)
     result = run(

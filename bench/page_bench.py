@@ -3,8 +3,8 @@
     python bench/page_bench.py --db sqlite --articles 100000
     python bench/page_bench.py --db postgres --articles 100000 --reuse --json
 
-Builds (or, with --reuse, keeps) the database search_bench.py uses, gives its
-generated articles 2 to 4 tags each (deterministic, done once), then times
+Builds (or, with --reuse, keeps) the database search_bench.py uses (its
+import tags the articles with the vocabulary, as for every user), then times
 requests through Django's test Client, in process, with DEBUG off: the front
 page (``/`` and ``/?page=2``), tag pages (popular, medium and rare tags in
 turn) and article pages (random published articles), and counts the SQL
@@ -23,94 +23,32 @@ import time
 
 from search_bench import ROOT, build, database_arguments, open_database, percentile
 
-# ~40 tags, most popular first. Shares fall geometrically from 30% of the
-# articles for the first to 0.5% for the last (each ~0.9x the one before),
-# so that an article carries three tags on average.
-TAG_NAMES = [
-    *("OpenAI", "大模型", "开源", "DeepSeek", "推理", "多模态", "智能体", "英伟达"),
-    *("Google", "蒸馏", "芯片", "强化学习", "Anthropic", "Qwen", "机器人", "长上下文"),
-    *("具身智能", "Transformer", "Meta", "视频生成", "MoE", "RAG", "字节跳动", "阿里"),
-    *("微软", "安全", "对齐", "数据集", "评测", "Llama", "融资", "自动驾驶"),
-    *("编程", "数学推理", "世界模型", "量化", "端侧", "语音", "苹果", "监管"),
-]  # fmt: skip
-TOP_SHARE, BOTTOM_SHARE = 0.30, 0.005
-# Tag pages cycle over these ranks (0 = most popular).
-TAG_BANDS = {"popular": [0, 1, 2], "medium": [18, 19, 20], "rare": [37, 38, 39]}
-BATCH = 5000
+# Tag pages cycle over three tags of each band: the three most used, and the
+# three whose share of the articles is nearest to 4% and to 0.4%.
+TAG_BANDS = {"popular": None, "medium": 0.04, "rare": 0.004}
 
 
-def tag_shares() -> list[float]:
-    n = len(TAG_NAMES)
-    ratio = (BOTTOM_SHARE / TOP_SHARE) ** (1 / (n - 1))
-    return [TOP_SHARE * ratio**r for r in range(n)]
-
-
-def _pick_tags(article_id: int, seed: int, tag_ids: list[int], weights: list[float]) -> set[int]:
-    """2 to 4 distinct tags for one article; depends only on (seed, id)."""
-    rng = random.Random(seed * 1_000_003 + article_id)
-    k = rng.randint(2, 4)
-    chosen: set[int] = set()
-    while len(chosen) < k:
-        chosen.add(rng.choices(tag_ids, cum_weights=weights)[0])
-    return chosen
-
-
-def ensure_tags(seed: int) -> tuple[float, int]:
-    """Create the tags and tag every untagged article; (seconds, rows added).
-
-    Idempotent: tags that exist are kept, and only articles without any
-    ArticleTag are tagged, each from its own seeded generator, so a re-run
-    (or a database grown later) gets the same tags for the same articles.
-    """
-    from django.db import transaction
-    from django.db.models import Exists, OuterRef
-
-    from articles.models import Article, ArticleTag, Tag, make_slug
-
-    started = time.monotonic()
-    Tag.objects.bulk_create(
-        [Tag(name=n, slug=make_slug(n, fallback="tag")) for n in TAG_NAMES],
-        ignore_conflicts=True,
-    )
-    by_name = dict(Tag.objects.filter(name__in=TAG_NAMES).values_list("name", "id"))
-    tag_ids = [by_name[n] for n in TAG_NAMES]
-    # Calibrated weights: drawing k distinct tags flattens the shares a
-    # little, so the weights are the target shares pushed back apart.
-    cum, total = [], 0.0
-    for share in tag_shares():
-        total += share**1.12
-        cum.append(total)
-
-    # NOT EXISTS, an anti-join: PostgreSQL runs NOT IN (300,000 ids) row by
-    # row once the ids outgrow work_mem (410 s instead of 0.2 s).
-    tagged = ArticleTag.objects.filter(article_id=OuterRef("id"))
-    todo = list(
-        Article.objects.filter(~Exists(tagged)).order_by("id").values_list("id", "published_on")
-    )
-    added = 0
-    for start in range(0, len(todo), BATCH):
-        rows = [
-            ArticleTag(article_id=a, tag_id=t, origin=ArticleTag.Origin.AUTO, published_on=day)
-            for a, day in todo[start : start + BATCH]
-            for t in sorted(_pick_tags(a, seed, tag_ids, cum))
-        ]
-        with transaction.atomic():
-            ArticleTag.objects.bulk_create(rows, batch_size=1000)
-        added += len(rows)
-    return time.monotonic() - started, added
-
-
-def tag_counts() -> list[tuple[str, str, int]]:
-    """(name, slug, articles) of the bench tags, in TAG_NAMES order."""
+def tag_bands() -> dict[str, list[tuple[str, str, int]]]:
+    """(name, slug, articles) of the tags each band's pages show. The tags are
+    the vocabulary's, set by the import as it sets them for every user."""
     from django.db.models import Count
 
-    from articles.models import Tag
+    from articles.models import Article, Tag
 
-    rows = {
-        t.name: (t.name, t.slug, t.n)
-        for t in Tag.objects.filter(name__in=TAG_NAMES).annotate(n=Count("articletag"))
-    }
-    return [rows[n] for n in TAG_NAMES]
+    total = Article.objects.count()
+    tags = sorted(
+        Tag.objects.annotate(n=Count("articletag"))
+        .filter(n__gt=0)
+        .values_list("name", "slug", "n"),
+        key=lambda t: -t[2],
+    )
+    bands = {}
+    for band, share in TAG_BANDS.items():
+        if share is None:
+            bands[band] = tags[:3]
+        else:
+            bands[band] = sorted(tags[3:], key=lambda t: abs(t[2] / total - share))[:3]
+    return bands
 
 
 def collect_static() -> None:
@@ -128,14 +66,11 @@ def urls(requests: int, seed: int) -> dict[str, list[str]]:
     from articles.models import Article
 
     rng = random.Random(seed)
-    tags = tag_counts()
     out: dict[str, list[str]] = {
         "front": [("/", "/?page=2")[i % 2] for i in range(requests)],
     }
-    for band, ranks in TAG_BANDS.items():
-        out[f"tag:{band}"] = [
-            iri_to_uri(f"/tags/{tags[ranks[i % len(ranks)]][1]}/") for i in range(requests)
-        ]
+    for band, tags in tag_bands().items():
+        out[f"tag:{band}"] = [iri_to_uri(f"/tags/{tags[i % 3][1]}/") for i in range(requests)]
     ids = list(Article.objects.published().order_by("id").values_list("id", flat=True))
     chosen = Article.objects.only("id", "slug").in_bulk(rng.choices(ids, k=requests))
     out["article"] = [iri_to_uri(a.get_absolute_url()) for a in chosen.values()]
@@ -202,38 +137,29 @@ def main() -> int:
     from articles.models import Article, ArticleTag
 
     build_s = build(args.articles, args.per_file, args.seed)
-    tag_s, tag_rows = ensure_tags(args.seed)
-    if tag_rows and connection.vendor == "postgresql":
+    if build_s and connection.vendor == "postgresql":
+        # What autovacuum does on its own a little later.
         with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE articles_articletag")
-            cursor.execute("VACUUM ANALYZE articles_tag")
-    elif tag_rows:
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")
     collect_static()
     pages = measure(args.requests, args.seed)
     articles = Article.objects.count()
-    tags = tag_counts()
+    bands = tag_bands()
     result = {
         "db": args.db,
         "articles": articles,
         "article_tags": ArticleTag.objects.count(),
         "import_s": build_s,
-        "tagging_s": tag_s,
-        "tags": {name: n for name, _, n in tags},
+        "tags": {band: {name: n for name, _, n in tags} for band, tags in bands.items()},
         "pages": pages,
     }
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
         return 0
-    print(f"{args.db}: {articles:,} articles; import {build_s:.0f} s; tagging {tag_s:.1f} s")
-    print(
-        f"{result['article_tags']:,} article tags ({result['article_tags'] / articles:.2f} each);"
-        f" most popular {tags[0][0]} {tags[0][2] / articles:.1%},"
-        f" rarest {tags[-1][0]} {tags[-1][2] / articles:.1%}"
-    )
-    for band, ranks in TAG_BANDS.items():
-        names = ", ".join(f"{tags[r][0]} ({tags[r][2]:,})" for r in ranks)
+    print(f"{args.db}: {articles:,} articles; import {build_s:.0f} s")
+    print(f"{result['article_tags']:,} article tags ({result['article_tags'] / articles:.2f} each)")
+    for band, tags in bands.items():
+        names = ", ".join(f"{name} ({n:,}, {n / articles:.2%})" for name, _, n in tags)
         print(f"  {band} tags: {names}")
     print(f"\n{'page':14} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'queries':>8}")
     for kind, s in pages.items():

@@ -19,6 +19,8 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,7 +107,7 @@ def build(articles: int, per_file: int, seed: int) -> float:
     rng = random.Random(seed)
     files = (articles - have + per_file - 1) // per_file
     started = time.monotonic()
-    with tempfile.TemporaryDirectory() as tmp:
+    with _gin_index_built_after(), tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         for start in range(0, files, 500):
             paths = []
@@ -121,6 +123,33 @@ def build(articles: int, per_file: int, seed: int) -> float:
             done = Article.objects.count()
             print(f"  {done:,} articles, {time.monotonic() - started:.0f} s", file=sys.stderr)
     return time.monotonic() - started
+
+
+@contextmanager
+def _gin_index_built_after() -> Iterator[None]:
+    """On PostgreSQL, build the search table's GIN index once at the end: a
+    GIN index that grows by one article at a time makes each insert slower
+    as it outgrows the shared buffers (~40 articles/s past 20,000)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes"
+            " WHERE tablename = 'articles_search' AND indexdef LIKE %s",
+            ["%USING gin%"],
+        )
+        indexes = cursor.fetchall()
+        for name, _ in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SET maintenance_work_mem = '2GB'")
+        for _, definition in indexes:
+            cursor.execute(definition)
+        cursor.execute("RESET maintenance_work_mem")
 
 
 def sizes_mb() -> tuple[float, float]:
