@@ -120,7 +120,7 @@ def import_files(paths: Iterable[Path], workers: int | None = None) -> Iterator[
                     pending.append((name, sha, 0, existing))
                 else:
                     seen[sha] = name
-                    work = pool.submit(prepare.prepare, data) if pool else data
+                    work = pool.submit(prepare.prepare, data, tagging[0]) if pool else data
                     pending.append((name, sha, len(data), work))
             while len(pending) > _AHEAD * workers:
                 yield _finish(*pending.popleft(), tagging)
@@ -137,7 +137,7 @@ def _finish(
     if isinstance(work, FileResult):
         return work.named(name)
     try:
-        prepared = work.result() if isinstance(work, Future) else prepare.prepare(work)
+        prepared = work.result() if isinstance(work, Future) else prepare.prepare(work, tagging[0])
     except parsing.ParseError as exc:
         return FileResult(name, "failed", str(exc))
     except Exception as exc:  # a parser bug or a dead worker must not stop the batch
@@ -235,13 +235,13 @@ def _write_articles(
     for link in links:
         link.classify()
     Link.objects.bulk_create(links)
-    tagger, tag_ids = tagging
+    tag_ids = tagging[1]
     _insert_rows(
         "articles_articletag (article_id, tag_id, origin, published_on)",
         [
             (article.id, tag_ids[name], ArticleTag.Origin.AUTO, published_on.isoformat())
-            for article, a in zip(articles, parsed, strict=True)
-            for name in tagger.tags(*_texts(a))
+            for article, i in zip(articles, which, strict=True)
+            for name in prepared.tags[i]
         ],
     )
     # bulk_create sends no signals: index here, with the workers' tokens.
@@ -323,14 +323,6 @@ def _near_copies(prepared: prepare.Prepared, which: list[int]) -> dict[int, int]
     return near
 
 
-def _texts(article: parsing.Article) -> tuple[str, str, str, str]:
-    """(title, subtitle, lead, body) of a parsed article, for the tagger."""
-    sections = article.sections
-    lead = " ".join(sections[0].paragraphs) if sections and not sections[0].heading else ""
-    body = " ".join(f"{s.heading} {' '.join(s.paragraphs)}" for s in sections)
-    return article.title, article.subtitle, lead, body
-
-
 def _sections_for(article: Article, rendered: list[prepare.RenderedSection]) -> list[Section]:
     out = []
     anchors: set[str] = set()
@@ -363,13 +355,13 @@ def reparse_source(source: Source) -> FileResult:
     left exactly as they are, and new articles that overlap them are dropped.
     """
     result = FileResult(source.filename, "reparsed", source_id=source.id)
+    tagging = autotag.current()
     try:
-        prepared = prepare.prepare_text(source.raw_text, source.encoding)
+        prepared = prepare.prepare_text(source.raw_text, source.encoding, tagging[0])
     except parsing.ParseError as exc:
         return FileResult(source.filename, "failed", str(exc), source_id=source.id)
     digest = prepared.digest
 
-    tagging = autotag.current()
     with transaction.atomic(), search.batch():
         existing = list(source.articles.select_for_update().order_by("span_start"))
         edited = [a for a in existing if a.edited]
@@ -395,7 +387,7 @@ def reparse_source(source: Source) -> FileResult:
                 digest.articles[i],
                 prepared.sections[i],
                 digest.warnings,
-                tagging,
+                (prepared.tags[i], tagging[1]),
                 prepared.copies[i],
             )
             result.articles += 1
@@ -432,7 +424,7 @@ def _update_article(
     parsed: parsing.Article,
     rendered: list[prepare.RenderedSection],
     warnings: list[str],
-    tagging: autotag.Tagging,
+    tags: tuple[list[str], dict[str, int]],  # the tagger's names, and tag ids by name
     copy: tuple[str, list[int], list[int]],
 ) -> int:
     article.title = parsed.title[:500]
@@ -464,8 +456,7 @@ def _update_article(
     for link in links:
         link.classify()
     Link.objects.bulk_create(links)
-    tagger, tag_ids = tagging
-    autotag.apply(article, tagger.tags(*_texts(parsed)), tag_ids)
+    autotag.apply(article, *tags)
     return len(sections)
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from . import dedupe, parsing
 from .markup import paragraphs_to_markdown, render_markdown
 from .searchtext import document_tokens, plain_text
+from .tagging import Tagger
 
 
 @dataclass
@@ -26,19 +27,22 @@ class Prepared:
     sections: list[list[RenderedSection]]  # per article, in order
     tokens: list[tuple[str, str]]  # per article: search tokens of title, body
     copies: list[tuple[str, list[int], list[int]]]  # per article: articles.dedupe measures
+    tags: list[list[str]]  # per article: the tagger's tag names
 
 
-def prepare(data: bytes) -> Prepared:
-    """Parse and render a raw file; raises parsing.ParseError."""
-    return render(parsing.parse(data))
+def prepare(data: bytes, tagger: Tagger | None = None) -> Prepared:
+    """Parse and render a raw file, and tag it with ``tagger``; raises
+    parsing.ParseError."""
+    return render(parsing.parse(data), tagger)
 
 
-def prepare_text(text: str, encoding: str) -> Prepared:
-    return render(parsing.parse_text(text, encoding))
+def prepare_text(text: str, encoding: str, tagger: Tagger | None = None) -> Prepared:
+    return render(parsing.parse_text(text, encoding), tagger)
 
 
-def render(digest: parsing.Digest) -> Prepared:
+def render(digest: parsing.Digest, tagger: Tagger | None = None) -> Prepared:
     sections, tokens, copies = [], [], []
+    tags = [tagger.tags(*tagger_texts(a)) if tagger else [] for a in digest.articles]
     for article in digest.articles:
         rendered = []
         for section in article.sections:
@@ -53,7 +57,15 @@ def render(digest: parsing.Digest) -> Prepared:
                 article.title, article.subtitle, [(s.heading, s.html) for s in rendered]
             )
         )
-    return Prepared(digest, sections, tokens, copies)
+    return Prepared(digest, sections, tokens, copies, tags)
+
+
+def tagger_texts(article: parsing.Article) -> tuple[str, str, str, str]:
+    """(title, subtitle, lead, body) of a parsed article, for the tagger."""
+    sections = article.sections
+    lead = " ".join(sections[0].paragraphs) if sections and not sections[0].heading else ""
+    body = " ".join(f"{s.heading} {' '.join(s.paragraphs)}" for s in sections)
+    return article.title, article.subtitle, lead, body
 
 
 def dedupe_text(title: str, sections_html: list[str]) -> str:

@@ -263,10 +263,10 @@ def test_a_parser_crash_fails_that_file_only(tmp_path, monkeypatch):
     (tmp_path / "1.txt").write_text(chrome(ARTICLE_ONE))
     (tmp_path / "2.txt").write_text(chrome(ARTICLE_TWO))
 
-    def crash_on_deepseek(data):
+    def crash_on_deepseek(data, tagger=None):
         if b"DeepSeek" in data:
             raise IndexError("list index out of range")
-        return real(data)
+        return real(data, tagger)
 
     real = importer.prepare.prepare
     monkeypatch.setattr(importer.prepare, "prepare", crash_on_deepseek)

@@ -98,8 +98,10 @@ EXPECTED = {
 @pytest.mark.django_db
 @pytest.mark.vocabulary
 def test_the_samples_get_the_tags_they_are_about():
-    for path in [*sorted(SHARED_SAMPLES.glob("*.txt")), *sorted(PROJECT_SAMPLES.glob("*.txt"))]:
-        importer.import_file(path)
+    paths = [*sorted(SHARED_SAMPLES.glob("*.txt")), *sorted(PROJECT_SAMPLES.glob("*.txt"))]
+    # Tagged in the worker processes, as the import command runs.
+    results = list(importer.import_files(paths, workers=2))
+    assert {r.status for r in results} == {"imported"}
     for title_start, (must, must_not) in EXPECTED.items():
         article = Article.objects.get(title__startswith=title_start[:12])
         tags = set(article.tags.values_list("name", flat=True))
