@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 import secrets
+from functools import lru_cache
 
 from django.conf import settings
 from django.db import connection, models
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.text import slugify
 
 from . import links
@@ -272,7 +273,14 @@ class Tag(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("tag", kwargs={"slug": self.slug})
+        # A listing links each of its 20 articles' tags: ~200 reverse() calls
+        # a page, mostly of the same few tags.
+        return _tag_url(self.slug, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
+@lru_cache(maxsize=4096)
+def _tag_url(slug: str, prefix: str, urlconf: str) -> str:
+    return reverse("tag", kwargs={"slug": slug}, urlconf=urlconf)
 
 
 class TagAlias(models.Model):

@@ -197,15 +197,20 @@ def _fts5_match(terms: list[str]) -> str:
     return " AND ".join(groups)
 
 
-def _tsquery(terms: list[str]) -> str:
-    """The same for PostgreSQL's to_tsquery; tokens are letters and digits only."""
+def _tsquery(terms: list[str], phrases: bool = True) -> str:
+    """The same for PostgreSQL's to_tsquery; tokens are letters and digits only.
+
+    Without ``phrases`` the tokens of a phrase need only all be there: the GIN
+    index answers that alone, while checking their order reads the row's
+    whole tsvector.
+    """
     groups = []
     for term in terms:
         for tokens, prefix in term_phrases(term):
             quoted = [f"'{t}'" for t in tokens]
             if prefix:
                 quoted[-1] += ":*"
-            groups.append("(" + " <-> ".join(quoted) + ")")
+            groups.append("(" + (" <-> " if phrases else " & ").join(quoted) + ")")
     return " & ".join(groups)
 
 
@@ -490,6 +495,22 @@ class _Stream:
                 f" WHERE {where} ORDER BY a.published_on DESC, a.id DESC"
             )
             self.params = params
+        elif _vendor() == "postgresql" and "<->" in _tsquery(terms):
+            # The planner takes a phrase of common bigrams for a rare one and
+            # checks every row holding them all, reading each row's whole
+            # tsvector (10-30 us each, 36,000 rows for 黑神话悟空). Instead:
+            # the rows holding every token, straight from the GIN index (no
+            # tsvector read), newest first; the phrase is checked on those
+            # only until the page is full.
+            self.sql = (
+                "SELECT c.aid, c.akey FROM ("
+                " SELECT s.article_id AS aid, s.key AS akey, s.document FROM articles_search s"
+                " WHERE s.document @@ to_tsquery('simple', %s) ORDER BY s.key DESC OFFSET 0"
+                ") c JOIN articles_article a ON a.id = c.aid"
+                f" WHERE c.document @@ to_tsquery('simple', %s) AND {where}"
+                " ORDER BY c.akey DESC"
+            )
+            self.params = [_tsquery(terms, phrases=False), _tsquery(terms), *params]
         elif _vendor() == "postgresql":
             self.sql = (
                 "SELECT s.article_id AS aid, s.key AS akey FROM articles_search s"
@@ -560,8 +581,9 @@ def _scores(terms: list[str], pool: list[tuple[int, int]]) -> dict[int, float]:
 def _with_snippets(articles: list[Article], terms: list[str]) -> list[Hit]:
     """Snippets for the page shown only, cut from the original text."""
     texts: dict[int, list[str]] = {a.id: [] for a in articles}
-    for s in Section.objects.filter(article_id__in=texts).order_by("article_id", "position"):
-        texts[s.article_id].append(plain_text(s.html))
+    sections = Section.objects.filter(article_id__in=texts).order_by("article_id", "position")
+    for article_id, html in sections.values_list("article_id", "html"):
+        texts[article_id].append(plain_text(html))
     hits = []
     for article in articles:
         body = " ".join(texts[article.id])
