@@ -29,7 +29,7 @@ import zlib
 SHINGLE = 5
 KEPT = 64
 NEAR = 0.9
-ANCHORS = 6  # longest paragraphs indexed per article
+ANCHORS = 12  # longest paragraphs indexed per article
 ANCHOR_MIN = 30  # characters (normalised) a paragraph needs to be an anchor
 
 _NOISE = re.compile(r"#x[0-9a-f]{2,6};?|#[0-9a-z]{2}(?![0-9a-z])|[\W_]+")
