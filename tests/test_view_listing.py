@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles.models import Article, Tag
+from articles.models import Article, ArticleTag, Tag
 
 from .factories import make_article, make_source
 
@@ -188,6 +188,17 @@ def test_a_tag_page_lists_its_articles_and_answers_htmx(client, corpus):
     assert fragment.lstrip().startswith('<p class="count">')
     assert distill.title in fragment and older.title not in fragment
     assert client.get("/tags/no-such-tag/").status_code == 404
+
+
+def test_each_hit_links_its_tags_escaped(client, corpus):
+    distill, _, _ = corpus
+    hostile = Tag.objects.create(name='<b onclick="x">粗</b>')
+    ArticleTag.objects.create(article=distill, tag=hostile)
+    html = client.get("/").content.decode()
+    for tag in distill.tags.all():
+        assert f'<a href="{tag.get_absolute_url()}">#' in html
+    assert "#&lt;b onclick=&quot;x&quot;&gt;粗&lt;/b&gt;</a>" in html
+    assert '<ul class="tags" aria-label="' in html  # named for screen readers
 
 
 def _queries(client, url: str) -> int:
