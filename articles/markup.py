@@ -14,6 +14,8 @@ import nh3
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 
+from .parsing import URL_CHARS
+
 ALLOWED_TAGS = frozenset(
     {
         "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h2", "h3", "h4",
@@ -24,9 +26,9 @@ ALLOWED_TAGS = frozenset(
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}, "td": {"align"}}
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 
-# A bare URL, up to where Chinese text or a space starts (as the parser cuts
-# them), or a bare www. address.
-_BARE_URL = r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*[A-Za-z0-9/#=_~\-]"
+# A bare URL, cut as the parser cuts them, or a bare www. address; it does
+# not end in punctuation.
+_BARE_URL = rf"(?:https?://|www\.){URL_CHARS}*[A-Za-z0-9/#=_~\-]"
 
 
 class _BareLink(InlineProcessor):

@@ -147,7 +147,9 @@ _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _OPEN = "「『《（【〈“‘(\\["
 _CLOSE = "。！？；：」』》）】〉”’…!?"
 _SENTENCE_END = "。！？；…!?;.」』”"
-_URL_RE = re.compile(r"https?://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
+# The characters a URL is made of: it ends where Chinese text or a space starts.
+URL_CHARS = r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]"
+_URL_RE = re.compile(rf"https?://{URL_CHARS}+")
 _URL_TRAILING = ".,;:!?'\""
 
 # A space that stood for a line break: between two Chinese characters, after

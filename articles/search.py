@@ -495,30 +495,8 @@ class _Stream:
                 f" WHERE {where} ORDER BY a.published_on DESC, a.id DESC"
             )
             self.params = params
-        elif _vendor() == "postgresql" and "<->" in _tsquery(terms):
-            # The planner takes a phrase of common bigrams for a rare one and
-            # checks every row holding them all, reading each row's whole
-            # tsvector (10-30 us each, 36,000 rows for 黑神话悟空). Instead:
-            # the rows holding every token, straight from the GIN index (no
-            # tsvector read), newest first; the phrase is checked on those
-            # only until the page is full.
-            self.sql = (
-                "SELECT c.aid, c.akey FROM ("
-                " SELECT s.article_id AS aid, s.key AS akey, s.document FROM articles_search s"
-                " WHERE s.document @@ to_tsquery('simple', %s) ORDER BY s.key DESC OFFSET 0"
-                ") c JOIN articles_article a ON a.id = c.aid"
-                f" WHERE c.document @@ to_tsquery('simple', %s) AND {where}"
-                " ORDER BY c.akey DESC"
-            )
-            self.params = [_tsquery(terms, phrases=False), _tsquery(terms), *params]
         elif _vendor() == "postgresql":
-            self.sql = (
-                "SELECT s.article_id AS aid, s.key AS akey FROM articles_search s"
-                " JOIN articles_article a ON a.id = s.article_id"
-                f" WHERE s.document @@ to_tsquery('simple', %s) AND {where}"
-                " ORDER BY s.key DESC"
-            )
-            self.params = [_tsquery(terms), *params]
+            self.sql, self.params = _postgres_matches(terms, where, params)
         else:
             self.sql = (
                 f"SELECT s.rowid & {_ID_MASK} AS aid, s.rowid AS akey FROM articles_search s"
@@ -533,6 +511,33 @@ class _Stream:
         with connection.cursor() as cursor:
             cursor.execute(f"{self.sql} LIMIT %s OFFSET %s", [*self.params, limit, offset])
             return cursor.fetchall()
+
+
+def _postgres_matches(terms: list[str], where: str, params: list) -> tuple[str, list]:
+    """The SQL of _Stream's matches, newest first, on PostgreSQL."""
+    query = _tsquery(terms)
+    if "<->" not in query:
+        return (
+            "SELECT s.article_id AS aid, s.key AS akey FROM articles_search s"
+            " JOIN articles_article a ON a.id = s.article_id"
+            f" WHERE s.document @@ to_tsquery('simple', %s) AND {where}"
+            " ORDER BY s.key DESC",
+            [query, *params],
+        )
+    # The planner takes a phrase of common bigrams for a rare one and checks
+    # every row holding them all, reading each row's whole tsvector (10-30 us
+    # each, 36,000 rows for 黑神话悟空). Instead: the rows holding every
+    # token, straight from the GIN index (no tsvector read), newest first;
+    # the phrase is checked on those only until the page is full.
+    return (
+        "SELECT c.aid, c.akey FROM ("
+        " SELECT s.article_id AS aid, s.key AS akey, s.document FROM articles_search s"
+        " WHERE s.document @@ to_tsquery('simple', %s) ORDER BY s.key DESC OFFSET 0"
+        ") c JOIN articles_article a ON a.id = c.aid"
+        f" WHERE c.document @@ to_tsquery('simple', %s) AND {where}"
+        " ORDER BY c.akey DESC",
+        [_tsquery(terms, phrases=False), query, *params],
+    )
 
 
 # Best match ranks at most this many of the newest matches. A term found in
