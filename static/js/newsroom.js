@@ -84,5 +84,19 @@
     });
   }
 
+  // A search pushes its URL: leave out the fields left empty (order=&to=)
+  // so the address says just what the reader chose.
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (event.detail.verb !== "get") return;
+    var data = event.detail.formData;
+    var names = new Set();
+    data.forEach(function (value, name) { if (value === "") names.add(name); });
+    names.forEach(function (name) {
+      var kept = data.getAll(name).filter(function (value) { return value !== ""; });
+      data.delete(name);
+      kept.forEach(function (value) { data.append(name, value); });
+    });
+  });
+
   document.addEventListener("DOMContentLoaded", function () { enhance(document); });
 })();
