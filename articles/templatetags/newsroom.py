@@ -1,5 +1,8 @@
+from functools import lru_cache
+
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 register = template.Library()
@@ -17,14 +20,15 @@ def tag_list(tags) -> str:
 
     Built here rather than in a template loop: a listing shows 20 articles
     with up to 10 tags each, and the template engine took a third of a
-    page's time resolving them.
+    page's time resolving them. Each tag's item is made once, then reused.
     """
     if not tags:
         return ""
-    return format_html(
-        '<ul class="tags" aria-label="{}">{}</ul>',
-        gettext("Tags"),
-        format_html_join(
-            "", '<li><a href="{}">#{}</a></li>', ((t.get_absolute_url(), t.name) for t in tags)
-        ),
-    )
+    items = "".join([_tag_item(t.get_absolute_url(), t.name) for t in tags])
+    label = gettext("Tags")
+    return format_html('<ul class="tags" aria-label="{}">{}</ul>', label, mark_safe(items))
+
+
+@lru_cache(maxsize=4096)
+def _tag_item(url: str, name: str) -> SafeString:
+    return format_html('<li><a href="{}">#{}</a></li>', url, name)
