@@ -84,4 +84,4 @@ class ArticleFeed(Feed):
         return item.article.updated_at
 
     def item_categories(self, item: Hit) -> list[str]:
-        return [xml_safe(t.name) for t in item.article.tags.all()]
+        return [xml_safe(t.name) for t in item.tags]

@@ -15,7 +15,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from .forms import SearchForm
 from .models import Article, Link, Source, Tag
-from .search import Results, search
+from .search import Results, papers_of, search
 from .searchtext import plain_text, reading_minutes
 
 LISTING = "articles/index.html"
@@ -100,7 +100,7 @@ def _listing(request: HttpRequest, tag: Tag | None = None, bookmarks: bool = Fal
         "next_page": results.page + 1,
         "marks": marks,
         "bookmarks_page": bookmarks,
-        "tag_papers": _papers_of(results.ids[:200]) if tag and not request.htmx else [],
+        "tag_papers": papers_of(results.ids[:200]) if tag and not request.htmx else [],
     }
     template = LISTING
     if request.htmx:
@@ -175,20 +175,6 @@ def article_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     return render(request, "articles/article.html", context)
 
 
-def _papers_of(article_ids: list[int], limit: int = 20) -> list[Link]:
-    """Papers linked from these articles (newest first), each paper once."""
-    order = {article_id: n for n, article_id in enumerate(article_ids)}
-    links = Link.objects.filter(kind=Link.Kind.PAPER, article_id__in=article_ids).select_related(
-        "article"
-    )
-    papers, seen = [], set()
-    for link in sorted(links, key=lambda link: (order[link.article_id], link.position)):
-        if link.label not in seen:
-            seen.add(link.label)
-            papers.append(link)
-    return papers[:limit]
-
-
 def _marks(request: HttpRequest, articles: list[Article]) -> dict:
     if not request.user.is_authenticated:
         return {}
@@ -254,7 +240,7 @@ def api_search(request: HttpRequest) -> JsonResponse:
                     "title": h.article.title,
                     "subtitle": h.article.subtitle,
                     "published_on": h.article.published_on.isoformat(),
-                    "tags": [t.name for t in h.article.tags.all()],
+                    "tags": [t.name for t in h.tags],
                     "snippet": h.snippet,
                 }
                 for h in results.hits

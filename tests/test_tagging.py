@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from articles import importer
+from articles import importer, search
 from articles.models import Article, ArticleTag, Link, RemovedTag, Tag, TagAlias, remove_tag
 from articles.tagging import MIN_MENTIONS, Tagger
 
@@ -168,3 +168,32 @@ def test_papers_and_code_are_first_class(client, tmp_path):
     assert len(titles()) == 2
     tag_page = client.get(Tag.objects.get(name="模型").get_absolute_url()).content.decode()
     assert "1 篇关于 #模型 的论文" in tag_page and ">arXiv:2412.19437</a>" in tag_page
+
+
+@pytest.mark.django_db
+def test_a_tag_pages_papers_follow_the_listing_each_paper_once():
+    newer = make_article(
+        "较新的文章",
+        links=[
+            "https://github.com/a/b",
+            "https://arxiv.org/abs/2501.00002",
+            "https://arxiv.org/abs/2501.00001",
+        ],
+    )
+    older = make_article(
+        "较旧的文章",
+        links=["https://arxiv.org/pdf/2501.00002v2", "https://arxiv.org/abs/2501.00003"],
+    )
+    papers = search.papers_of([newer.id, older.id])
+    assert [(p.label, p.article.title) for p in papers] == [
+        ("arXiv:2501.00002", "较新的文章"),
+        ("arXiv:2501.00001", "较新的文章"),
+        ("arXiv:2501.00003", "较旧的文章"),  # its copy of 2501.00002 is left out
+    ]
+    assert [p.label for p in search.papers_of([older.id, newer.id], limit=2)] == [
+        "arXiv:2501.00002",
+        "arXiv:2501.00003",
+    ]
+    assert papers[0].url == "https://arxiv.org/abs/2501.00002"
+    assert papers[0].article.get_absolute_url() == newer.get_absolute_url()
+    assert search.papers_of([]) == []
