@@ -21,8 +21,13 @@ def cached_reverse(viewname: str, **kwargs) -> str:
     ones from one request to the next, and ``reverse()`` took a tenth of a
     page's time. The script prefix and URLconf are part of the key.
     """
-    prefix, urlconf = get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
-    return _reverse(viewname, tuple(kwargs.items()), prefix, urlconf)
+    return _reverse(viewname, tuple(kwargs.items()), *url_context())
+
+
+def url_context() -> tuple[str, str]:
+    """What ``reverse()`` depends on besides its arguments: the script prefix
+    and the URLconf of the current thread or request."""
+    return get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
 
 
 @lru_cache(maxsize=16384)
@@ -289,7 +294,11 @@ class Tag(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return cached_reverse("tag", slug=self.slug)
+        return self.url_of(self.slug)
+
+    @staticmethod
+    def url_of(slug: str) -> str:
+        return cached_reverse("tag", slug=slug)
 
 
 class TagAlias(models.Model):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import quote
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import reverse, set_script_prefix
 
 from articles.models import Article, ArticleTag, Tag
 
@@ -201,6 +202,23 @@ def test_each_hit_links_its_tags_escaped(client, corpus):
     assert '<ul class="tags" aria-label="' in html  # named for screen readers
 
 
+def test_links_follow_the_script_prefix_though_remembered(client, corpus):
+    distill, _, _ = corpus
+    tag = distill.tags.get(name="蒸馏")
+    path = f"tags/{quote(tag.slug)}/"
+    client.get("/")  # the links are remembered without a prefix
+    try:
+        set_script_prefix("/news/")
+        html = client.get("/", SCRIPT_NAME="/news").content.decode()
+        assert tag.get_absolute_url() == f"/news/{path}"
+        assert distill.get_absolute_url().startswith("/news/articles/")
+        assert f'<a href="/news/{path}">#蒸馏</a>' in html
+        assert f'href="/news/articles/{distill.pk}/' in html
+    finally:
+        set_script_prefix("/")
+    assert tag.get_absolute_url() == f"/{path}"
+
+
 def _queries(client, url: str) -> int:
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
@@ -219,7 +237,8 @@ def test_listing_query_counts_do_not_grow_with_the_page(client, url, django_asse
     add(40)
     assert _queries(client, url) == few
     # The read of matches, scores, articles, their tags, their sections,
-    # facets; a tag's page adds the tag, its ids, and its papers.
+    # facets; a tag's page adds the tag, its ids, and its papers (chosen,
+    # then loaded).
     # PostgreSQL adds the search's time limit: set and reset it, in a
     # savepoint as the test runs in a transaction.
     with django_assert_max_num_queries(9 + (4 if connection.vendor == "postgresql" else 0)):

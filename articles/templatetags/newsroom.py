@@ -5,6 +5,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from articles.models import Tag, url_context
+
 register = template.Library()
 
 
@@ -24,11 +26,14 @@ def tag_list(tags) -> str:
     """
     if not tags:
         return ""
-    items = "".join([_tag_item(t.get_absolute_url(), t.name) for t in tags])
+    context = url_context()
+    items = "".join([_tag_item(t.slug, t.name, *context) for t in tags])
     label = gettext("Tags")
     return format_html('<ul class="tags" aria-label="{}">{}</ul>', label, mark_safe(items))
 
 
 @lru_cache(maxsize=4096)
-def _tag_item(url: str, name: str) -> SafeString:
-    return format_html('<li><a href="{}">#{}</a></li>', url, name)
+def _tag_item(slug: str, name: str, prefix: str, urlconf: str) -> SafeString:
+    """One tag's item; the script prefix and URLconf its link depends on are
+    part of the key."""
+    return format_html('<li><a href="{}">#{}</a></li>', Tag.url_of(slug), name)
