@@ -584,7 +584,8 @@ def _scores(terms: list[str], pool: list[tuple[int, int]]) -> dict[int, float]:
 
 
 def _with_snippets(articles: list[Article], terms: list[str]) -> list[Hit]:
-    """Snippets for the page shown only, cut from the original text."""
+    """The hits of the page shown: snippets cut from the original text (for
+    these articles only), reading times and tags."""
     texts: dict[int, list[str]] = {a.id: [] for a in articles}
     sections = Section.objects.filter(article_id__in=texts).order_by("article_id", "position")
     for article_id, html in sections.values_list("article_id", "html"):
@@ -651,9 +652,11 @@ def papers_of(article_ids: list[int], limit: int = 20) -> list[Link]:
         rows = sorted(cursor.fetchall(), key=lambda r: (order[r[1]], r[2]))
     chosen, seen = [], set()
     for pk, _, _, label in rows:
-        if label not in seen and len(chosen) < limit:
+        if label not in seen:
             seen.add(label)
             chosen.append(pk)
+            if len(chosen) == limit:
+                break
     links = (
         Link.objects.select_related("article")
         .only("url", "label", "article__title", "article__slug")
