@@ -211,6 +211,7 @@ def _write_articles(
                 span_end=a.end,
                 review_reasons=review.reasons(a, prepared.digest.warnings),
                 fingerprint=prepared.copies[i][0],
+                reading_minutes=prepared.minutes[i],
                 duplicate_of_id=near.get(i),
                 status=Article.Status.HIDDEN if i in near else Article.Status.PUBLISHED,
             )

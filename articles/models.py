@@ -149,6 +149,10 @@ class Article(models.Model):
     )  # fmt: skip
     span_start = models.PositiveIntegerField(help_text="Offset of the article in the raw text.")
     span_end = models.PositiveIntegerField()
+    reading_minutes = models.PositiveSmallIntegerField(
+        default=1, editable=False,
+        help_text="Kept in step with the sections by articles.search.sync.",
+    )  # fmt: skip
     tags = models.ManyToManyField("Tag", through="ArticleTag", related_name="articles")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from . import dedupe, parsing
 from .markup import paragraphs_to_markdown, render_markdown
-from .searchtext import document_tokens, plain_text
+from .searchtext import article_minutes, document_tokens, plain_text
 from .tagging import Tagger
 
 
@@ -28,6 +28,7 @@ class Prepared:
     tokens: list[tuple[str, str]]  # per article: search tokens of title, body
     copies: list[tuple[str, list[int], list[int]]]  # per article: articles.dedupe measures
     tags: list[list[str]]  # per article: the tagger's tag names
+    minutes: list[int]  # per article: reading time
 
 
 def prepare(data: bytes, tagger: Tagger | None = None) -> Prepared:
@@ -41,7 +42,7 @@ def prepare_text(text: str, encoding: str, tagger: Tagger | None = None) -> Prep
 
 
 def render(digest: parsing.Digest, tagger: Tagger | None = None) -> Prepared:
-    sections, tokens, copies = [], [], []
+    sections, tokens, copies, minutes = [], [], [], []
     tags = [tagger.tags(*tagger_texts(a)) if tagger else [] for a in digest.articles]
     for article in digest.articles:
         rendered = []
@@ -52,12 +53,13 @@ def render(digest: parsing.Digest, tagger: Tagger | None = None) -> Prepared:
         html = [s.html for s in rendered]
         text = dedupe_text(article.title, html)
         copies.append(dedupe.measure(text, html))
+        minutes.append(article_minutes(html))
         tokens.append(
             document_tokens(
                 article.title, article.subtitle, [(s.heading, s.html) for s in rendered]
             )
         )
-    return Prepared(digest, sections, tokens, copies, tags)
+    return Prepared(digest, sections, tokens, copies, tags, minutes)
 
 
 def tagger_texts(article: parsing.Article) -> tuple[str, str, str, str]:

@@ -22,10 +22,10 @@ from django.db.models.expressions import RawSQL
 from .models import Article, ArticleTag, Link, Section, Tag
 from .searchtext import (
     Query,
+    article_minutes,
     document_tokens,
     parse_query,
     plain_text,
-    reading_minutes,
     snippet,
     term_phrases,
 )
@@ -55,7 +55,8 @@ def recency_key(published_on: date, article_id: int) -> int:
 
 
 def sync(article_ids: Iterable[int]) -> None:
-    """Bring the index in line with these articles: (re)index or drop each."""
+    """Bring the index in line with these articles: (re)index or drop each,
+    and keep each one's reading time in step with its sections."""
     ids = sorted(set(article_ids))
     if not ids:
         return
@@ -64,14 +65,23 @@ def sync(article_ids: Iterable[int]) -> None:
         pending.update(ids)
         return
     for chunk in _chunks(ids, 500):
-        articles = Article.objects.filter(id__in=chunk).only(
-            "id", "title", "subtitle", "published_on"
+        articles = list(
+            Article.objects.filter(id__in=chunk).only(
+                "id", "title", "subtitle", "published_on", "reading_minutes"
+            )
         )
         sections: dict[int, list[Section]] = {}
         for s in Section.objects.filter(article_id__in=chunk).only("article_id", "heading", "html"):
             sections.setdefault(s.article_id, []).append(s)
         _delete(chunk)  # those that are gone stay gone
         _insert([_row(a, *_document(a, sections.get(a.id, []))) for a in articles])
+        changed = []
+        for a in articles:
+            minutes = article_minutes(s.html for s in sections.get(a.id, []))
+            if a.reading_minutes != minutes:
+                a.reading_minutes = minutes
+                changed.append(a)
+        Article.objects.bulk_update(changed, ["reading_minutes"])  # no signal: no loop
 
 
 def index_new(docs: Iterable[tuple[Article, str, str]]) -> None:
@@ -243,7 +253,6 @@ def matching(queryset, query: Query):
 class Hit:
     article: Article  # with its source loaded
     snippet: str  # safe HTML
-    minutes: int  # to read it
     tags: list[Tag]  # by name
 
 
@@ -585,7 +594,7 @@ def _scores(terms: list[str], pool: list[tuple[int, int]]) -> dict[int, float]:
 
 def _with_snippets(articles: list[Article], terms: list[str]) -> list[Hit]:
     """The hits of the page shown: snippets cut from the original text (for
-    these articles only), reading times and tags."""
+    these articles only) and tags."""
     texts: dict[int, list[str]] = {a.id: [] for a in articles}
     sections = Section.objects.filter(article_id__in=texts).order_by("article_id", "position")
     for article_id, html in sections.values_list("article_id", "html"):
@@ -599,7 +608,6 @@ def _with_snippets(articles: list[Article], terms: list[str]) -> list[Hit]:
                 article,
                 # Lists show the subtitle: without a match to show, start at the body.
                 snippet(f"{article.subtitle} {body}".strip() if terms else body, terms),
-                reading_minutes(body),
                 tags[article.id],
             )
         )

@@ -20,6 +20,7 @@ import html
 import operator
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -81,6 +82,12 @@ def reading_minutes(text: str) -> int:
     han = sum(map(len, _HAN_RUN.findall(text)))
     words = len(_WORD.findall(text))
     return max(1, round(han / _HAN_PER_MINUTE + words / _WORDS_PER_MINUTE))
+
+
+def article_minutes(sections_html: Iterable[str]) -> int:
+    """An article's reading time, from its sections' HTML: stored on the
+    article at import and whenever its sections change (``search.sync``)."""
+    return reading_minutes(" ".join(plain_text(h) for h in sections_html))
 
 
 def document_tokens(title: str, subtitle: str, sections: list[tuple[str, str]]) -> tuple[str, str]:

@@ -16,7 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 from .forms import SearchForm
 from .models import Article, Link, Source, Tag
 from .search import Results, papers_of, search
-from .searchtext import plain_text, reading_minutes
+from .searchtext import plain_text
 
 LISTING = "articles/index.html"
 
@@ -156,7 +156,6 @@ def article_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
         "sections": sections,
         "canonical": request.build_absolute_uri(article.get_absolute_url()),
         "toc": [s for s in sections if s.heading],
-        "minutes": reading_minutes(" ".join(texts)),
         "description": Truncator(lead).chars(160),
         "links": [(kind, items) for kind, items in groups.items() if items],
         "previous": previous,

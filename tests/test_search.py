@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import html
+import importlib
 import importlib.util
 import random
 import re
@@ -261,6 +262,31 @@ def test_the_index_follows_every_change(two_articles):
     assert search("超导材料").count == 0
     Source.objects.all().delete()
     assert search("量子纠缠").count == 0
+
+
+def test_reading_time_is_stored_at_import_and_follows_the_sections(imported):
+    # ~400 Chinese characters or 200 English words a minute.
+    imported("#阅读时间 副标题 " + "长" * 1190 + "。")
+    article = Article.objects.get(title="阅读时间")
+    assert article.reading_minutes == 3
+    section = article.sections.get()
+    section.body = "短。 " + "word " * 1000
+    section.save()
+    article.refresh_from_db()
+    assert article.reading_minutes == 5
+    section.delete()
+    article.refresh_from_db()
+    assert article.reading_minutes == 1
+
+
+def test_the_migration_fills_in_the_reading_time_of_existing_articles(imported):
+    from django.apps import apps
+
+    migration = importlib.import_module("articles.migrations.0014_article_reading_minutes")
+    imported("#旧文章 副标题 " + "旧" * 1190 + "。")
+    Article.objects.update(reading_minutes=1)  # as the column's default left it
+    migration.fill_reading_minutes(apps, None)
+    assert Article.objects.get().reading_minutes == 3
 
 
 def test_hidden_articles_are_not_found(two_articles):
