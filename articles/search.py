@@ -283,23 +283,30 @@ SEARCH_TIMEOUT_MS = 3000
 
 
 @contextmanager
-def time_limit(ms: int) -> Iterator[None]:
-    """Abort any statement that runs longer than ``ms`` with OperationalError."""
+def _searching(ms: int) -> Iterator[None]:
+    """The transaction a search runs in: any statement that runs longer than
+    ``ms`` is aborted with OperationalError, and on PostgreSQL sequential
+    scans are off (see _postgres_matches)."""
     if _vendor() == "postgresql":
-        # A local setting ends with the transaction, or with the savepoint
-        # when it rolls back. Inside an outer transaction it would outlive
-        # the search, so put it back by hand there when all went well.
+        # Local settings end with the transaction, or with the savepoint
+        # when it rolls back. Inside an outer transaction they would outlive
+        # the search, so put them back by hand there when all went well.
         outer = connection.in_atomic_block
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
-                "SELECT current_setting('statement_timeout'),"
-                " set_config('statement_timeout', %s, true)",
+                "SELECT current_setting('statement_timeout'), current_setting('enable_seqscan'),"
+                " set_config('statement_timeout', %s, true),"
+                " set_config('enable_seqscan', 'off', true)",
                 [str(ms)],
             )
-            before = cursor.fetchone()[0]
+            before = cursor.fetchone()[:2]
             yield
             if outer:
-                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [before])
+                cursor.execute(
+                    "SELECT set_config('statement_timeout', %s, true),"
+                    " set_config('enable_seqscan', %s, true)",
+                    before,
+                )
         return
     connection.ensure_connection()
     raw = connection.connection
@@ -353,7 +360,7 @@ def search(
     page_size = page_size or PAGE_SIZE
 
     try:
-        with time_limit(SEARCH_TIMEOUT_MS):
+        with _searching(SEARCH_TIMEOUT_MS):
             return _search(query, source, bookmarked_by, order, page, page_size, facets)
     except OperationalError as exc:
         if "cancel" not in str(exc) and "interrupt" not in str(exc):
@@ -482,6 +489,7 @@ class _Stream:
         tag_ids: list[int] | None = None,
     ) -> None:
         self.terms = terms
+        self.postgres: tuple[list[str], str, list] | None = None  # terms, where, params
         if not terms and tag_ids:
             marks = ",".join(["%s"] * len(tag_ids))
             self.sql = (
@@ -504,8 +512,11 @@ class _Stream:
                 f" WHERE {where} ORDER BY a.published_on DESC, a.id DESC"
             )
             self.params = params
+        elif _vendor() == "postgresql" and ":*" in _tsquery(terms, phrases=False):
+            self.sql, self.params = _postgres_walk(terms, where, params)
         elif _vendor() == "postgresql":
-            self.sql, self.params = _postgres_matches(terms, where, params)
+            self.postgres = (terms, where, params)
+            self.sql, self.params = _postgres_matches(*self.postgres)
         else:
             self.sql = (
                 f"SELECT s.rowid & {_ID_MASK} AS aid, s.rowid AS akey FROM articles_search s"
@@ -517,13 +528,93 @@ class _Stream:
 
     def fetch(self, limit: int, offset: int = 0) -> list[tuple[int, int]]:
         """(article id, recency key) of matches offset to offset + limit."""
+        if self.postgres and offset == 0:
+            return self._fetch_windowed(limit)
+        return self._run(self.sql, self.params, limit, offset)
+
+    def _fetch_windowed(self, limit: int) -> list[tuple[int, int]]:
+        """The first matches on PostgreSQL: those among the WINDOW newest
+        index rows, then, if too few, the older ones."""
         with connection.cursor() as cursor:
-            cursor.execute(f"{self.sql} LIMIT %s OFFSET %s", [*self.params, limit, offset])
+            cursor.execute(
+                "SELECT key FROM articles_search ORDER BY key DESC LIMIT 1 OFFSET %s", [WINDOW]
+            )
+            floor = cursor.fetchone()
+        if floor is None:  # the whole index is one window
+            return self._run(self.sql, self.params, limit)
+        rows = self._run(*_postgres_matches(*self.postgres, newer=floor[0]), limit)
+        if len(rows) < limit:
+            older = _postgres_matches(*self.postgres, older=floor[0])
+            rows += self._run(*older, limit - len(rows))
+        return rows
+
+    @staticmethod
+    def _run(sql: str, params: list, limit: int, offset: int = 0) -> list[tuple[int, int]]:
+        with connection.cursor() as cursor:
+            cursor.execute(f"{sql} LIMIT %s OFFSET %s", [*params, limit, offset])
             return cursor.fetchall()
 
 
-def _postgres_matches(terms: list[str], where: str, params: list) -> tuple[str, list]:
-    """The SQL of _Stream's matches, newest first, on PostgreSQL."""
+# PostgreSQL reads the newest matches of a term among this many of the newest
+# index rows first (see _postgres_matches).
+WINDOW = 5000
+
+
+def _postgres_matches(
+    terms: list[str],
+    where: str,
+    params: list,
+    newer: int | None = None,
+    older: int | None = None,
+) -> tuple[str, list]:
+    """The SQL of _Stream's matches, newest first, on PostgreSQL, for terms
+    without a prefix: of the index rows with a key at least ``newer`` or
+    below ``older`` if given.
+
+    Checking ``document @@ query`` on a row reads its whole tsvector (~22 KB
+    from TOAST, 10-30 us), and the planner counts nothing for that: walking
+    the recency index and checking rows one by one, it read 4,000 of them to
+    find the 1,001 newest of a term in a quarter of the articles (43 ms); a
+    sequential scan reads them all (1 s). So the rows holding every token
+    come from the GIN index alone, which needs no tsvector (sequential scans
+    are off during a search, see _searching); the key range is written
+    ``key + 0`` so that it filters those rows instead of leading the planner
+    back to the recency index. Only a phrase is then checked, on the newest
+    candidates first, until the page is full.
+    """
+    match = _tsquery(terms)
+    tokens = _tsquery(terms, phrases=False)
+    inner, inner_params = ["s.document @@ to_tsquery('simple', %s)"], [tokens]
+    if newer is not None:
+        inner.append("s.key + 0 >= %s")
+        inner_params.append(newer)
+    if older is not None:
+        inner.append("s.key + 0 < %s")
+        inner_params.append(older)
+    outer, outer_params = [where], params
+    if match != tokens:
+        outer, outer_params = ["c.document @@ to_tsquery('simple', %s)", where], [match, *params]
+    return (
+        "SELECT c.aid, c.akey FROM ("
+        " SELECT s.article_id AS aid, s.key + 0 AS akey"
+        + (", s.document" if match != tokens else "")
+        + f" FROM articles_search s WHERE {' AND '.join(inner)}"
+        " ORDER BY s.key + 0 DESC OFFSET 0"
+        ") c JOIN articles_article a ON a.id = c.aid"
+        f" WHERE {' AND '.join(outer)} ORDER BY c.akey DESC",
+        [*inner_params, *outer_params],
+    )
+
+
+def _postgres_walk(terms: list[str], where: str, params: list) -> tuple[str, list]:
+    """The SQL of _Stream's matches, newest first, on PostgreSQL, for terms
+    with a prefix (a lone Chinese character, the last Latin word).
+
+    In the GIN index a prefix is every token it starts (``的``: thousands),
+    which costs more than walking the recency index and checking rows one by
+    one, as the planner is left free to do here. A phrase is still checked
+    only on the rows that hold all of its tokens.
+    """
     query = _tsquery(terms)
     if "<->" not in query:
         return (
@@ -533,11 +624,6 @@ def _postgres_matches(terms: list[str], where: str, params: list) -> tuple[str, 
             " ORDER BY s.key DESC",
             [query, *params],
         )
-    # The planner takes a phrase of common bigrams for a rare one and checks
-    # every row holding them all, reading each row's whole tsvector (10-30 us
-    # each, 36,000 rows for 黑神话悟空). Instead: the rows holding every
-    # token, straight from the GIN index (no tsvector read), newest first;
-    # the phrase is checked on those only until the page is full.
     return (
         "SELECT c.aid, c.akey FROM ("
         " SELECT s.article_id AS aid, s.key AS akey, s.document FROM articles_search s"

@@ -143,6 +143,29 @@ def test_the_count_is_right_past_the_first_page(corpus):
     assert first.has_next and first.count == len(everything.hits) > 5
 
 
+@pytest.mark.parametrize("window", [0, 7, 10**6])
+def test_newest_matches_are_the_same_whatever_the_window(corpus, monkeypatch, window):
+    """PostgreSQL reads the newest index rows first, then the older ones."""
+    queries = ["模型", "蒸馏", "小模型", "注意力机制", "o1-mini", "熊", "OpenAI 蒸馏", "zzz"]
+    expected = {}
+    for query in queries:
+        everything = search(query, order="newest", page_size=10_000, facets=False).hits
+        expected[query] = [h.article.id for h in everything]
+    assert sum(map(bool, expected.values())) >= 6
+    keys = dict(Article.objects.values_list("id", "published_on"))
+    for ids in expected.values():  # newest first, ties to the newer id
+        assert ids == sorted(ids, key=lambda i: (keys[i], i), reverse=True)
+
+    monkeypatch.setattr("articles.search.WINDOW", window)
+    monkeypatch.setattr("articles.search.COUNT_CAP", 10)
+    for query, ids in expected.items():
+        first = search(query, order="newest", page_size=4)
+        assert [h.article.id for h in first.hits] == ids[:4], query
+        assert first.count == min(len(ids), 11), query
+        second = search(query, order="newest", page_size=4, page=2)
+        assert [h.article.id for h in second.hits] == ids[4:8], query
+
+
 HOSTILE = [
     '"unbalanced', "*", "NEAR(", "OR", "AND", "a OR b", "(", ")", "-", "--", "- -",
     "🤖", "🤖 蒸馏", "x" * 10_000, "\x00", "a\x00b", '""', '"" *', "^", "title:模型",
@@ -386,3 +409,5 @@ def test_the_time_limit_ends_with_the_search(two_articles):
         search("模型")
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone()[0] == "7s"
+        cursor.execute("SHOW enable_seqscan")  # off during the search only
+        assert cursor.fetchone()[0] == "on"
