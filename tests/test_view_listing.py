@@ -191,6 +191,19 @@ def test_a_tag_page_lists_its_articles_and_answers_htmx(client, corpus):
     assert client.get("/tags/no-such-tag/").status_code == 404
 
 
+def test_a_tag_page_leaves_out_unpublished_articles(client, corpus):
+    distill, _, older = corpus
+    for status in (Article.Status.HIDDEN, Article.Status.REVIEW):
+        make_article(f"未发布的蒸馏稿 {status}", [("", "蒸馏")], tags=["蒸馏"], status=status)
+    slug = distill.tags.get(name="蒸馏").slug
+    assert titles(client.get(f"/tags/{slug}/")) == [distill.title, older.title]
+    # With a filter on the article too.
+    assert titles(client.get(f"/tags/{slug}/", {"date_from": "2000-01-01"})) == [
+        distill.title,
+        older.title,
+    ]
+
+
 def test_each_hit_links_its_tags_escaped(client, corpus):
     distill, _, _ = corpus
     hostile = Tag.objects.create(name='<b onclick="x">粗</b>')
