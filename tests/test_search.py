@@ -409,5 +409,6 @@ def test_the_time_limit_ends_with_the_search(two_articles):
         search("模型")
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone()[0] == "7s"
-        cursor.execute("SHOW enable_seqscan")  # off during the search only
-        assert cursor.fetchone()[0] == "on"
+        for setting in ("enable_seqscan", "enable_hashjoin"):  # off during the search only
+            cursor.execute(f"SHOW {setting}")
+            assert cursor.fetchone()[0] == "on"
