@@ -549,17 +549,9 @@ class _Stream:
     def _fetch_windowed(self, limit: int) -> list[tuple[int, int]]:
         """The first matches on PostgreSQL: those among the WINDOW newest
         index rows, then, if too few, the older ones."""
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT key FROM articles_search ORDER BY key DESC LIMIT 1 OFFSET %s", [WINDOW]
-            )
-            floor = cursor.fetchone()
-        if floor is None:  # the whole index is one window
-            return self._run(self.sql, self.params, limit)
-        rows = self._run(*_postgres_matches(*self.postgres, newer=floor[0]), limit)
+        rows = self._run(*_postgres_matches(*self.postgres, window=">="), limit)
         if len(rows) < limit:
-            older = _postgres_matches(*self.postgres, older=floor[0])
-            rows += self._run(*older, limit - len(rows))
+            rows += self._run(*_postgres_matches(*self.postgres, window="<"), limit - len(rows))
         return rows
 
     @staticmethod
@@ -575,15 +567,11 @@ WINDOW = 5000
 
 
 def _postgres_matches(
-    terms: list[str],
-    where: str,
-    params: list,
-    newer: int | None = None,
-    older: int | None = None,
+    terms: list[str], where: str, params: list, window: str = ""
 ) -> tuple[str, list]:
     """The SQL of _Stream's matches, newest first, on PostgreSQL, for terms
-    without a prefix: of the index rows with a key at least ``newer`` or
-    below ``older`` if given.
+    without a prefix: with ``window`` ``">="`` among the WINDOW newest index
+    rows only, with ``"<"`` among the older ones.
 
     Checking ``document @@ query`` on a row reads its whole tsvector (~22 KB
     from TOAST, 10-30 us), and the planner counts nothing for that: walking
@@ -599,12 +587,12 @@ def _postgres_matches(
     match = _tsquery(terms)
     tokens = _tsquery(terms, phrases=False)
     inner, inner_params = ["s.document @@ to_tsquery('simple', %s)"], [tokens]
-    if newer is not None:
-        inner.append("s.key + 0 >= %s")
-        inner_params.append(newer)
-    if older is not None:
-        inner.append("s.key + 0 < %s")
-        inner_params.append(older)
+    if window:  # the key of the oldest row in the window, 0 when all are
+        inner.append(
+            f"s.key + 0 {window} COALESCE((SELECT key FROM articles_search"
+            " ORDER BY key DESC LIMIT 1 OFFSET %s), 0)"
+        )
+        inner_params.append(WINDOW)
     outer, outer_params = [where], params
     if match != tokens:
         outer, outer_params = ["c.document @@ to_tsquery('simple', %s)", where], [match, *params]
