@@ -574,8 +574,8 @@ def _postgres_matches(
     terms: list[str], where: str, params: list, window: str = ""
 ) -> tuple[str, list]:
     """The SQL of _Stream's matches, newest first, on PostgreSQL, for terms
-    without a short prefix: with ``window`` ``">="`` among the WINDOW newest index
-    rows only, with ``"<"`` among the older ones.
+    without a short prefix: with ``window`` ``">="`` among the WINDOW newest
+    index rows only, with ``"<"`` among the older ones.
 
     Checking ``document @@ query`` on a row reads its whole tsvector (~22 KB
     from TOAST, 10-30 us), and the planner counts nothing for that: walking
