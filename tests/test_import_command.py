@@ -274,3 +274,19 @@ def test_a_parser_crash_fails_that_file_only(tmp_path, monkeypatch):
 
     assert [r.status for r in results] == ["imported", "failed"]
     assert results[1].reason == "unexpected IndexError: list index out of range"
+
+
+@pytest.mark.django_db
+def test_many_plain_rows_go_in_however_many_the_database_takes_at_once():
+    # 260,000 values: more than PostgreSQL (65,535) or SQLite (999 to 250,000,
+    # as built) take in one statement.
+    from articles.models import SketchEntry
+
+    from .factories import make_article
+
+    article = make_article("锚点很多的文章")
+    rows = [(-(2**63) + n, article.id) for n in range(130_000)]
+    importer._insert_rows("articles_sketchentry (hash, article_id)", rows)
+    stored = SketchEntry.objects.filter(article=article)
+    assert stored.count() == 130_000
+    assert set(stored.values_list("hash", flat=True)) == {h for h, _ in rows}
