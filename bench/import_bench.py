@@ -10,6 +10,11 @@ re-run speed-up and the peak RSS of the process.
     python bench/import_bench.py --files 1000 --db postgres
     python bench/import_bench.py --db sqlite --memory-check     # 200 vs 1000 files
     python bench/import_bench.py --files 1000 --without-extras  # no tags, no duplicate checks
+    python bench/import_bench.py --files 1000 --without-search-index
+
+Besides the times it prints the CPU each article cost the importing process,
+its worker processes and the PostgreSQL server (all its processes), and the
+rate at which that much work would keep every core busy.
 
 SQLite uses a file in the temporary folder; PostgreSQL uses the database
 ``newsroom_bench`` on 127.0.0.1:5432 as user ``postgres`` (trust auth), which is
@@ -53,6 +58,7 @@ PG_BENCH_URL = f"postgres://postgres@127.0.0.1:5432/{PG_BENCH_DB}"
 TARGET_ARTICLES_S = 300
 TARGET_SPEEDUP = 20
 WITHOUT_EXTRAS = "NEWSROOM_BENCH_WITHOUT_EXTRAS"
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def switch_off_extras(workers_only: bool = False) -> None:
@@ -78,6 +84,13 @@ def switch_off_extras(workers_only: bool = False) -> None:
     importer.ArticleSketch = mock.Mock()
 
 
+def switch_off_search_index() -> None:
+    """Import without writing the search index (to measure what it costs)."""
+    from articles import search
+
+    search.index_new = lambda docs: None
+
+
 if os.environ.get(WITHOUT_EXTRAS) and __name__ == "__mp_main__":
     switch_off_extras(workers_only=True)
 
@@ -101,6 +114,8 @@ class Result:
     summary: str
     rerun_summary: str
     stages: dict[str, float] = field(default_factory=dict)  # seconds, with --breakdown
+    # CPU seconds of the first import: this process, its workers, the server
+    cpu_s: dict[str, float] = field(default_factory=dict)
 
     @property
     def speedup(self) -> float:
@@ -163,6 +178,28 @@ def current_rss_mb() -> float:
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def cpu_seconds() -> dict[str, float]:
+    """CPU used so far by this process, its finished children (the import's
+    workers: the pool is shut down at the end of a run) and every process
+    named postgres on this machine (the server, its writers included)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            name, rest = stat.read_text().split(" (", 1)[1].rsplit(") ", 1)
+        except (OSError, IndexError, ValueError):
+            continue  # gone meanwhile
+        if name == "postgres":
+            fields = rest.split()
+            server += int(fields[11]) + int(fields[12])  # utime, stime
+    return {
+        "importing process": own.ru_utime + own.ru_stime,
+        "workers": children.ru_utime + children.ru_stime,
+        "PostgreSQL server": server / CLOCK_TICKS,
+    }
 
 
 # What --breakdown times inside the first import: (module, attribute, label).
@@ -266,6 +303,7 @@ def run(
     keep: bool,
     profile: int = 0,
     breakdown: bool = False,
+    without_search_index: bool = False,
 ) -> Result:
     workdir = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
     raw = workdir / "raw"
@@ -279,6 +317,8 @@ def run(
         configure_django(url, debug)
         if os.environ.get(WITHOUT_EXTRAS):
             switch_off_extras()
+        if without_search_index:
+            switch_off_search_index()
         from django.core.management import call_command
 
         started = time.perf_counter()
@@ -287,9 +327,11 @@ def run(
 
         rss_before = current_rss_mb()
         profiler = cProfile.Profile() if profile else None
+        cpu_before = cpu_seconds()
         with ExitStack() as stack:
             timer = stack.enter_context(stage_timing()) if breakdown else None
             import_s, summary = timed_import(raw, profiler)
+        cpu_s = {k: v - cpu_before[k] for k, v in cpu_seconds().items()}
         if profiler:
             print_profile(profiler, profile)
         after_first = counts()
@@ -314,6 +356,7 @@ def run(
             summary=summary,
             rerun_summary=rerun_summary,
             stages=dict(timer.seconds) if timer else {},
+            cpu_s=cpu_s,
         )
     finally:
         from django.db import connections
@@ -364,6 +407,23 @@ def report(r: Result) -> None:
     print(
         f"RSS             {r.rss_before_import_mb:.0f} MB before the import, "
         f"peak {r.peak_rss_mb:.0f} MB (ru_maxrss)"
+    )
+
+
+def report_cpu(r: Result) -> None:
+    """CPU per article, and the rate that would keep every core busy."""
+    if not r.articles:
+        return
+    per_article = {k: 1000 * v / r.articles for k, v in r.cpu_s.items()}
+    if r.db != "postgres":
+        del per_article["PostgreSQL server"]
+    total = sum(per_article.values())
+    cores = os.cpu_count() or 1
+    parts = ", ".join(f"{k} {ms:.2f}" for k, ms in per_article.items())
+    print(f"CPU per article {parts}: {total:.2f} ms in all")
+    print(
+        f"                {cores} cores busy all the time would import at most "
+        f"{cores * 1000 / total:,.0f} articles/s"
     )
 
 
@@ -425,6 +485,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="switch automatic tagging and duplicate detection off (to measure their cost)",
     )
+    ap.add_argument(
+        "--without-search-index",
+        action="store_true",
+        help="do not write the search index (to measure its cost)",
+    )
     ap.add_argument("--keep", action="store_true", help="keep the files and the database")
     ap.add_argument("--json", action="store_true", help="print the result as one JSON line")
     ap.add_argument("--breakdown", action="store_true", help="time the stages of the first import")
@@ -444,12 +509,20 @@ def main(argv: list[str] | None = None) -> int:
     if args.memory_check is not None:
         return memory_check(sorted(args.memory_check or [200, 1000]), args)
     result = run(
-        args.files, args.db, args.seed, args.debug, args.keep, args.profile, args.breakdown
+        args.files,
+        args.db,
+        args.seed,
+        args.debug,
+        args.keep,
+        args.profile,
+        args.breakdown,
+        args.without_search_index,
     )
     if args.json:
         print(json.dumps(asdict(result) | {"speedup": result.speedup}, ensure_ascii=False))
     else:
         report(result)
+        report_cpu(result)
         report_stages(result)
     return 0
 
