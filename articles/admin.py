@@ -10,6 +10,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from . import editing
 from .logins import AdminLoginForm
@@ -80,7 +82,7 @@ class SourceAdmin(admin.ModelAdmin):
     inlines = [ArticleInline]
     formfield_overrides = URL_FIELDS
 
-    @admin.display(description="raw text and its articles")
+    @admin.display(description=gettext_lazy("raw text and its articles"))
     def split_view(self, source: Source) -> str:
         """The raw text, each article's span in its own colour and linked to
         it, the rest (the site's chrome) greyed out: one element a span."""
@@ -114,11 +116,11 @@ class SourceAdmin(admin.ModelAdmin):
 
 
 class NeedsReview(admin.SimpleListFilter):
-    title = "review"
+    title = gettext_lazy("review")
     parameter_name = "review"
 
     def lookups(self, request, model_admin):
-        return [("needed", "needs review"), ("done", "no review needed")]
+        return [("needed", _("needs review")), ("done", _("no review needed"))]
 
     def queryset(self, request, queryset):
         unsure = models.Q(status=Article.Status.REVIEW) | ~models.Q(review_reasons=[])
@@ -130,7 +132,11 @@ class NeedsReview(admin.SimpleListFilter):
 
 
 class TagChoiceForm(forms.Form):
-    tag = forms.CharField(max_length=100, help_text="A tag name or one of its aliases.")
+    tag = forms.CharField(
+        max_length=100,
+        label=gettext_lazy("Tag"),
+        help_text=gettext_lazy("A tag name or one of its aliases."),
+    )
 
 
 @admin.register(Article)
@@ -159,7 +165,7 @@ class ArticleAdmin(admin.ModelAdmin):
     actions = ["mark_reviewed", "merge_with_next", "add_tag", "remove_tag", "not_a_duplicate"]
     change_form_template = "admin/articles/article/change_form.html"
 
-    @admin.display(description="review", boolean=False)
+    @admin.display(description=gettext_lazy("review"), boolean=False)
     def review(self, article: Article) -> str:
         return "; ".join(article.review_reasons)
 
@@ -244,49 +250,51 @@ class ArticleAdmin(admin.ModelAdmin):
 
         if operation == "split":
             s = section()
-            return editing.split, [s], f"Split before “{s.heading or s.pk}”"
+            label = _("Split before “%(heading)s”") % {"heading": s.heading or s.pk}
+            return editing.split, [s], label
         if operation == "merge":
-            return editing.merge_with_next, [article], "Merge with the next article"
+            return editing.merge_with_next, [article], _("Merge with the next article")
         if operation in ("move-up", "move-down"):
             s = section()
             direction = -1 if operation == "move-up" else 1
-            where = "previous" if direction < 0 else "next"
-            return (
-                editing.move_section,
-                [s, direction],
-                f"Move “{s.heading or 'lead'}” to the {where} article",
-            )
+            label = (
+                _("Move “%(section)s” to the previous article")
+                if direction < 0
+                else _("Move “%(section)s” to the next article")
+            ) % {"section": s.heading or _("lead")}
+            return editing.move_section, [s, direction], label
         if operation == "to-paragraph":
             s = section()
-            return editing.heading_to_paragraph, [s], f"Turn heading “{s.heading}” into a paragraph"
+            label = _("Turn heading “%(heading)s” into a paragraph") % {"heading": s.heading}
+            return editing.heading_to_paragraph, [s], label
         if operation == "to-heading":
             s = section()
             try:
                 index = int(request.GET.get("paragraph", ""))
             except ValueError:
                 index = -1
-            return editing.paragraph_to_heading, [s, index], "Turn a paragraph into a heading"
-        raise Http404("No such edit.")
+            return editing.paragraph_to_heading, [s, index], _("Turn a paragraph into a heading")
+        raise Http404(_("No such edit."))
 
     # -- list actions --------------------------------------------------------
 
-    @admin.action(description="Mark reviewed", permissions=["change"])
+    @admin.action(description=gettext_lazy("Mark reviewed"), permissions=["change"])
     def mark_reviewed(self, request, queryset) -> None:
         def reviewed(article: Article) -> None:
             article.review_reasons = []
             if article.status == Article.Status.REVIEW:
                 article.status = Article.Status.PUBLISHED
 
-        self._fix_each(request, queryset, reviewed, "Marked reviewed.")
+        self._fix_each(request, queryset, reviewed, _("Marked reviewed."))
 
-    @admin.action(description="Not a duplicate: show it", permissions=["change"])
+    @admin.action(description=gettext_lazy("Not a duplicate: show it"), permissions=["change"])
     def not_a_duplicate(self, request, queryset) -> None:
         def shown(article: Article) -> None:
             article.duplicate_of = None
             article.status = Article.Status.PUBLISHED
 
         queryset = queryset.exclude(duplicate_of=None)
-        self._fix_each(request, queryset, shown, "Not a duplicate: shown again.")
+        self._fix_each(request, queryset, shown, _("Not a duplicate: shown again."))
 
     def _fix_each(self, request, queryset, fix, note: str) -> None:
         """Fix each article in one transaction, marked edited and logged."""
@@ -300,21 +308,24 @@ class ArticleAdmin(admin.ModelAdmin):
                 n += 1
         self.message_user(request, f"{note} ({n})", messages.SUCCESS)
 
-    @admin.action(description="Merge with the next article of its digest", permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Merge with the next article of its digest"),
+        permissions=["change"],
+    )
     def merge_with_next(self, request, queryset):
         if queryset.count() != 1:
-            self.message_user(request, "Choose exactly one article to merge.", messages.WARNING)
+            self.message_user(request, _("Choose exactly one article to merge."), messages.WARNING)
             return None
         article = queryset.get()
         return HttpResponseRedirect(
             reverse("admin:articles_article_edit", args=[article.pk, "merge"])
         )
 
-    @admin.action(description="Add a tag", permissions=["change"])
+    @admin.action(description=gettext_lazy("Add a tag"), permissions=["change"])
     def add_tag(self, request, queryset):
         return self._tag_action(request, queryset, "add_tag", add=True)
 
-    @admin.action(description="Remove a tag", permissions=["change"])
+    @admin.action(description=gettext_lazy("Remove a tag"), permissions=["change"])
     def remove_tag(self, request, queryset):
         return self._tag_action(request, queryset, "remove_tag", add=False)
 
@@ -331,23 +342,34 @@ class ArticleAdmin(admin.ModelAdmin):
                     if tag is None:
                         break
                     if add:
-                        _, created = ArticleTag.objects.get_or_create(article=article, tag=tag)
+                        created = ArticleTag.objects.get_or_create(article=article, tag=tag)[1]
                         RemovedTag.objects.filter(article=article, tag=tag).delete()
                     else:
                         created = remove_tag(article, tag)
                     if created:
                         Article.objects.filter(pk=article.pk).update(edited=True)
-                        self.log_change(
-                            request, article, f"{'Added' if add else 'Removed'} tag “{name}”."
-                        )
+                        note = _("Added tag “%(tag)s”.") if add else _("Removed tag “%(tag)s”.")
+                        self.log_change(request, article, note % {"tag": name})
                         n += 1
-            verb = "added to" if add else "removed from"
-            self.message_user(request, f"Tag “{name}” {verb} {n} article(s).", messages.SUCCESS)
+            done = (
+                ngettext(
+                    "Tag “%(tag)s” added to %(n)d article.",
+                    "Tag “%(tag)s” added to %(n)d articles.",
+                    n,
+                )
+                if add
+                else ngettext(
+                    "Tag “%(tag)s” removed from %(n)d article.",
+                    "Tag “%(tag)s” removed from %(n)d articles.",
+                    n,
+                )
+            )
+            self.message_user(request, done % {"tag": name, "n": n}, messages.SUCCESS)
             return None
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": "Add a tag" if add else "Remove a tag",
+            "title": _("Add a tag") if add else _("Remove a tag"),
             "form": form,
             "articles": queryset,
             "action": action,
@@ -362,7 +384,7 @@ class TagAliasInline(admin.TabularInline):
 
 
 class TagMergeForm(forms.Form):
-    into = forms.ModelChoiceField(queryset=Tag.objects.none(), label="Keep this tag")
+    into = forms.ModelChoiceField(queryset=Tag.objects.none(), label=gettext_lazy("Keep this tag"))
 
 
 @admin.register(Tag)
@@ -378,7 +400,7 @@ class TagAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n=Count("articletag", distinct=True))
 
-    @admin.display(description="articles", ordering="n")
+    @admin.display(description=gettext_lazy("articles"), ordering="n")
     def articles_count(self, tag: Tag) -> int:
         return tag.n
 
@@ -393,25 +415,31 @@ class TagAdmin(admin.ModelAdmin):
             return
         super().save_model(request, obj, form, change)
 
-    @admin.action(description="Merge the selected tags into one", permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Merge the selected tags into one"), permissions=["change"]
+    )
     def merge_tags(self, request, queryset):
         form = TagMergeForm(request.POST if "apply" in request.POST else None)
         form.fields["into"].queryset = queryset
         if queryset.count() < 2:
-            self.message_user(request, "Choose two or more tags to merge.", messages.WARNING)
+            self.message_user(request, _("Choose two or more tags to merge."), messages.WARNING)
             return None
         if form.is_valid():
             into = form.cleaned_data["into"]
             others = list(queryset.exclude(pk=into.pk))
             merge_tags(into, others)
             names = ", ".join(t.name for t in others)
-            self.log_change(request, into, f"Merged {names} into it.")
-            self.message_user(request, f"Merged {names} into “{into.name}”.", messages.SUCCESS)
+            self.log_change(request, into, _("Merged %(names)s into it.") % {"names": names})
+            self.message_user(
+                request,
+                _("Merged %(names)s into “%(tag)s”.") % {"names": names, "tag": into.name},
+                messages.SUCCESS,
+            )
             return None
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": "Merge tags",
+            "title": _("Merge tags"),
             "form": form,
             "tags": queryset,
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,

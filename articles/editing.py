@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import F, Max
+from django.utils.translation import gettext as _
 
 from . import search
 from .markup import escape_markdown, render_markdown
@@ -66,7 +67,7 @@ def split(section: Section) -> Outcome:
         article = _locked(section.article_id)
         section = article.sections.get(pk=section.pk)
         if section.position == 1:
-            raise EditError("Split at the first section would leave an empty article.")
+            raise EditError(_("Split at the first section would leave an empty article."))
         _shift_articles(article.source_id, article.position + 1, +1)
         moving = list(article.sections.filter(position__gte=section.position))
         boundary = _offset_of(article, section)
@@ -104,7 +105,9 @@ def split(section: Section) -> Outcome:
         _touch(article)
         search.sync([article.pk, new.pk])
     return Outcome(
-        f"Split “{article.title}” at “{title}”: new article “{new.title}”.", [article, new]
+        _("Split “%(article)s” at “%(heading)s”: new article “%(new)s”.")
+        % {"article": article.title, "heading": title, "new": new.title},
+        [article, new],
     )
 
 
@@ -114,7 +117,7 @@ def merge_with_next(article: Article) -> Outcome:
         article = _locked(article.pk)
         following = _neighbour(article, +1)
         if following is None:
-            raise EditError("This is the last article of its digest: nothing to merge with.")
+            raise EditError(_("This is the last article of its digest: nothing to merge with."))
         offset = article.sections.aggregate(n=Max("position"))["n"] or 0
         sections = list(following.sections.order_by("position"))
         if sections and not sections[0].heading:
@@ -140,7 +143,10 @@ def merge_with_next(article: Article) -> Outcome:
         following.delete()
         _shift_articles(article.source_id, article.position + 2, -1)
         _touch(article)
-    return Outcome(f"Merged “{title}” into “{article.title}”.", [article])
+    return Outcome(
+        _("Merged “%(merged)s” into “%(article)s”.") % {"merged": title, "article": article.title},
+        [article],
+    )
 
 
 def move_section(section: Section, direction: int) -> Outcome:
@@ -151,14 +157,14 @@ def move_section(section: Section, direction: int) -> Outcome:
         section = article.sections.get(pk=section.pk)
         target = _neighbour(article, direction)
         if target is None:
-            raise EditError("There is no article on that side in this digest.")
+            raise EditError(_("There is no article on that side in this digest."))
         count = article.sections.count()
         if count == 1:
-            raise EditError("An article keeps at least one section: merge it instead.")
+            raise EditError(_("An article keeps at least one section: merge it instead."))
         if direction < 0 and section.position != 1:
-            raise EditError("Only the first section can move to the previous article.")
+            raise EditError(_("Only the first section can move to the previous article."))
         if direction > 0 and section.position != count:
-            raise EditError("Only the last section can move to the next article.")
+            raise EditError(_("Only the last section can move to the next article."))
         anchors = set(target.sections.exclude(anchor="").values_list("anchor", flat=True))
         if direction < 0:
             end = target.sections.aggregate(n=Max("position"))["n"] or 0
@@ -180,9 +186,13 @@ def move_section(section: Section, direction: int) -> Outcome:
         _renumber_sections(target)
         _touch(article)
         _touch(target)
-    label = section.heading or "lead"
     return Outcome(
-        f"Moved section “{label}” from “{article.title}” to “{target.title}”.",
+        _("Moved section “%(section)s” from “%(article)s” to “%(target)s”.")
+        % {
+            "section": section.heading or _("lead"),
+            "article": article.title,
+            "target": target.title,
+        },
         sorted([article, target], key=lambda a: a.position),
     )
 
@@ -194,7 +204,7 @@ def heading_to_paragraph(section: Section) -> Outcome:
         article = _locked(section.article_id)
         section = article.sections.get(pk=section.pk)
         if not section.heading:
-            raise EditError("This section has no heading.")
+            raise EditError(_("This section has no heading."))
         text = _join(escape_markdown(section.heading), section.body)
         before = (
             article.sections.filter(position__lt=section.position).order_by("-position").first()
@@ -208,7 +218,9 @@ def heading_to_paragraph(section: Section) -> Outcome:
             section.delete()
             _renumber_sections(article)
         _touch(article)
-    return Outcome(f"Heading “{section.heading}” is a paragraph now.", [article])
+    return Outcome(
+        _("Heading “%(heading)s” is a paragraph now.") % {"heading": section.heading}, [article]
+    )
 
 
 def paragraph_to_heading(section: Section, index: int) -> Outcome:
@@ -219,10 +231,10 @@ def paragraph_to_heading(section: Section, index: int) -> Outcome:
         section = article.sections.get(pk=section.pk)
         paragraphs = paragraphs_of(section)
         if not 0 <= index < len(paragraphs):
-            raise EditError("No such paragraph.")
+            raise EditError(_("No such paragraph."))
         heading = " ".join(plain_text(render_markdown(paragraphs[index])).split())
         if not heading:
-            raise EditError("That paragraph has no text to make a heading of.")
+            raise EditError(_("That paragraph has no text to make a heading of."))
         if index == 0 and not section.heading and section.position == 1:
             # The lead itself: it becomes a headed section; no lead then.
             section.heading, section.anchor = heading[:500], ""

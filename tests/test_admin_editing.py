@@ -43,7 +43,19 @@ def test_the_change_page_offers_the_split_tools(client, editor, digest):
     assert reverse("admin:articles_article_edit", args=[zhipu.pk, "merge"]) in html
     assert edit_url(zhipu, "move-down", section=third.pk) in html
     assert edit_url(zhipu, "to-paragraph", section=third.pk) in html
-    assert "Make heading" in html
+    assert "设为标题" in html  # the admin speaks the site's language, Chinese
+
+
+def test_the_tools_speak_english_to_an_editor_who_asks_for_it(client, editor, digest):
+    _, deepseek = digest.articles.order_by("position")
+    client.force_login(editor)
+    english = {"HTTP_ACCEPT_LANGUAGE": "en"}
+    change = reverse("admin:articles_article_change", args=[deepseek.pk])
+    assert "Make heading" in client.get(change, **english).content.decode()
+    merge = reverse("admin:articles_article_edit", args=[deepseek.pk, "merge"])
+    refused = client.post(merge, follow=True, **english).content.decode()
+    assert "This is the last article of its digest" in refused
+    assert "设为标题" not in client.get(change, **english).content.decode()
 
 
 def test_a_split_is_previewed_then_applied_and_logged(client, editor, digest):
@@ -53,14 +65,14 @@ def test_a_split_is_previewed_then_applied_and_logged(client, editor, digest):
     preview = client.get(url)
     assert preview.status_code == 200
     html = preview.content.decode()
-    assert "二、压缩方法的细节" in html and "Yes, apply it" in html
+    assert "二、压缩方法的细节" in html and "是的，执行" in html
     assert digest.articles.count() == 2  # nothing changed yet
 
     response = client.post(url)
     assert response.status_code == 302
     assert digest.articles.count() == 3
     assert LogEntry.objects.filter(
-        object_id=str(zhipu.pk), change_message__contains="Split"
+        object_id=str(zhipu.pk), change_message__contains="处拆分"
     ).exists()
     # The public page shows the change.
     new = digest.articles.get(position=2)
@@ -72,9 +84,9 @@ def test_a_refused_edit_says_why(client, editor, digest):
     _, deepseek = digest.articles.order_by("position")
     client.force_login(editor)
     url = reverse("admin:articles_article_edit", args=[deepseek.pk, "merge"])
-    assert "last article" in client.get(url).content.decode()
+    assert "这是所在摘要的最后一篇文章" in client.get(url).content.decode()
     response = client.post(url, follow=True)
-    assert "last article" in response.content.decode()
+    assert "这是所在摘要的最后一篇文章" in response.content.decode()
     assert (
         client.get(reverse("admin:articles_article_edit", args=[deepseek.pk, "nope"])).status_code
         == 404
@@ -116,7 +128,8 @@ def test_bulk_tag_actions_and_removed_automatic_tags_stay_removed(client, editor
         changelist, {"action": "add_tag", "_selected_action": [zhipu.pk, deepseek.pk]}
     )
     assert "tag" in form.context["form"].fields
-    client.post(
+    assert "添加标签：以下 2 篇文章：" in form.content.decode()
+    done = client.post(
         changelist,
         {
             "action": "add_tag",
@@ -124,7 +137,9 @@ def test_bulk_tag_actions_and_removed_automatic_tags_stay_removed(client, editor
             "apply": "1",
             "tag": "开源",
         },
+        follow=True,
     )
+    assert "已为 2 篇文章添加标签“开源”。" in done.content.decode()
     assert set(Article.objects.filter(tags__name="开源")) == {zhipu, deepseek}
 
     moe = Tag.objects.create(name="MoE")

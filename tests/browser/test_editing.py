@@ -41,15 +41,16 @@ def test_an_editor_splits_merges_and_tags_and_the_public_pages_follow(page, live
     page.click("input[type=submit]")
     expect(page.locator("#site-name")).to_be_visible()
 
+    # The browser asks for Chinese (zh-CN), so the admin speaks it.
     # Split before the second headed section: a preview first, then applied.
     page.goto(f"{live_server.url}/admin/articles/article/{zhipu.pk}/change/")
     page.locator(".split-tools li", has_text="二、压缩方法的细节").get_by_role(
-        "link", name="Split here"
+        "link", name="在此拆分"
     ).click()
     expect(page.locator(".edit-preview h2")).to_have_count(2)
     assert digest.articles.count() == 2
-    page.get_by_role("button", name="Yes, apply it").click()
-    expect(page.locator(".messagelist")).to_contain_text("Split")
+    page.get_by_role("button", name="是的，执行").click()
+    expect(page.locator(".messagelist")).to_contain_text("处拆分")
     new = digest.articles.get(position=2)
     assert new.title == "二、压缩方法的细节"
     page.goto(live_server.url + new.get_absolute_url())
@@ -59,9 +60,9 @@ def test_an_editor_splits_merges_and_tags_and_the_public_pages_follow(page, live
 
     # Merge it back.
     page.goto(f"{live_server.url}/admin/articles/article/{zhipu.pk}/change/")
-    page.get_by_role("link", name="Merge with the next article").click()
-    page.get_by_role("button", name="Yes, apply it").click()
-    expect(page.locator(".messagelist")).to_contain_text("Merged")
+    page.get_by_role("link", name="与下一篇文章合并").click()
+    page.get_by_role("button", name="是的，执行").click()
+    expect(page.locator(".messagelist")).to_contain_text("已把")
     assert not Article.objects.filter(pk=new.pk).exists()
     page.goto(live_server.url + zhipu.get_absolute_url())
     expect(page.locator("article.article")).to_contain_text("低秩矩阵")
