@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import connection, models
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from . import links
 from .markup import render_markdown
@@ -43,19 +44,23 @@ def make_slug(text: str, fallback: str = "article") -> str:
 class Source(models.Model):
     """One imported raw file, kept verbatim so every split can be redone."""
 
-    sha256 = models.CharField(max_length=64, unique=True)
-    filename = models.CharField(max_length=500)
-    size = models.PositiveBigIntegerField(help_text="Bytes in the file as imported.")
-    raw_text = models.TextField(help_text="The decoded file; NULs are stored as U+FFFD.")
-    encoding = models.CharField(max_length=20)
-    origin_url = models.URLField(max_length=2000, blank=True)
-    page_url = models.URLField("mirror page URL", max_length=2000, blank=True)
-    published_on = models.DateField(null=True, blank=True)
-    parser_version = models.PositiveIntegerField()
-    warnings = models.JSONField(default=list, blank=True)
-    imported_at = models.DateTimeField(auto_now_add=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
+    filename = models.CharField(_("filename"), max_length=500)
+    size = models.PositiveBigIntegerField(_("size"), help_text=_("Bytes in the file as imported."))
+    raw_text = models.TextField(
+        _("raw text"), help_text=_("The decoded file; NULs are stored as U+FFFD.")
+    )
+    encoding = models.CharField(_("encoding"), max_length=20)
+    origin_url = models.URLField(_("origin URL"), max_length=2000, blank=True)
+    page_url = models.URLField(_("mirror page URL"), max_length=2000, blank=True)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    parser_version = models.PositiveIntegerField(_("parser version"))
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
         ordering = ["-imported_at", "-id"]
         indexes = [models.Index(fields=["-imported_at", "-id"], name="source_recent")]
 
@@ -116,50 +121,67 @@ class ArticleQuerySet(models.QuerySet["Article"]):
 
 class Article(models.Model):
     class Status(models.TextChoices):
-        PUBLISHED = "published", "published"
-        HIDDEN = "hidden", "hidden"
-        REVIEW = "review", "needs review"
+        PUBLISHED = "published", _("published")
+        HIDDEN = "hidden", _("hidden")
+        REVIEW = "review", _("needs review")
 
-    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="articles")
-    position = models.PositiveIntegerField(help_text="Order in the source, from 1.")
-    title = models.CharField(max_length=500)
-    subtitle = models.CharField(max_length=500, blank=True)
-    slug = models.SlugField(max_length=SLUG_LENGTH, allow_unicode=True)
-    published_on = models.DateField(
-        help_text="The source's publication date, or the import date when it gives none."
+    source = models.ForeignKey(
+        Source, on_delete=models.CASCADE, related_name="articles", verbose_name=_("source")
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+    position = models.PositiveIntegerField(
+        _("position"), help_text=_("Order in the source, from 1.")
+    )
+    title = models.CharField(_("title"), max_length=500)
+    subtitle = models.CharField(_("subtitle"), max_length=500, blank=True)
+    slug = models.SlugField(_("slug"), max_length=SLUG_LENGTH, allow_unicode=True)
+    published_on = models.DateField(
+        _("published on"),
+        help_text=_("The source's publication date, or the import date when it gives none."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PUBLISHED
+    )
     edited = models.BooleanField(
-        "edited by an editor",
+        _("edited by an editor"),
         default=False,
-        help_text="Re-imports and --reparse leave edited articles alone.",
+        help_text=_("Re-imports and --reparse leave edited articles alone."),
     )
     review_reasons = models.JSONField(
+        _("review reasons"),
         default=list,
         blank=True,
-        help_text="Why the parser was unsure of this article; empty once reviewed.",
+        help_text=_("Why the parser was unsure of this article; empty once reviewed."),
     )
     fingerprint = models.CharField(
+        _("fingerprint"),
         max_length=32, blank=True, db_index=True, editable=False,
-        help_text="Of the normalised text: the same article scraped again has the same.",
+        help_text=_("Of the normalised text: the same article scraped again has the same."),
     )  # fmt: skip
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="near_copies",
-        help_text="The article this one nearly copies; it stays hidden while this is set.",
+        verbose_name=_("duplicate of"),
+        help_text=_("The article this one nearly copies; it stays hidden while this is set."),
     )  # fmt: skip
-    span_start = models.PositiveIntegerField(help_text="Offset of the article in the raw text.")
-    span_end = models.PositiveIntegerField()
+    span_start = models.PositiveIntegerField(
+        _("span start"), help_text=_("Offset of the article in the raw text.")
+    )
+    span_end = models.PositiveIntegerField(_("span end"))
     reading_minutes = models.PositiveSmallIntegerField(
+        _("reading minutes"),
         default=1, editable=False,
-        help_text="Kept in step with the sections by articles.search.sync.",
+        help_text=_("Kept in step with the sections by articles.search.sync."),
     )  # fmt: skip
-    tags = models.ManyToManyField("Tag", through="ArticleTag", related_name="articles")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    tags = models.ManyToManyField(
+        "Tag", through="ArticleTag", related_name="articles", verbose_name=_("tags")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
         ordering = ["-published_on", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["source", "position"], name="article_position"),
@@ -195,14 +217,22 @@ class Article(models.Model):
 
 
 class Section(models.Model):
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
-    position = models.PositiveIntegerField()
-    heading = models.CharField(max_length=500, blank=True, help_text="Empty for the lead.")
-    anchor = models.SlugField(max_length=SLUG_LENGTH, allow_unicode=True, blank=True)
-    body = models.TextField("body (Markdown)", blank=True)
-    html = models.TextField(editable=False, help_text="body rendered and sanitised at save")
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="sections", verbose_name=_("article")
+    )
+    position = models.PositiveIntegerField(_("position"))
+    heading = models.CharField(
+        _("heading"), max_length=500, blank=True, help_text=_("Empty for the lead.")
+    )
+    anchor = models.SlugField(_("anchor"), max_length=SLUG_LENGTH, allow_unicode=True, blank=True)
+    body = models.TextField(_("body (Markdown)"), blank=True)
+    html = models.TextField(
+        _("HTML"), editable=False, help_text=_("body rendered and sanitised at save")
+    )
 
     class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
         ordering = ["article", "position"]
         constraints = [
             models.UniqueConstraint(fields=["article", "position"], name="section_position"),
@@ -223,19 +253,23 @@ class Section(models.Model):
 
 class Link(models.Model):
     class Kind(models.TextChoices):
-        PAPER = "paper", "paper"
-        CODE = "code", "code"
-        REFERENCE = "reference", "reference"
+        PAPER = "paper", _("paper")
+        CODE = "code", _("code")
+        REFERENCE = "reference", _("reference")
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="links")
-    position = models.PositiveIntegerField()
-    url = models.URLField(max_length=2000)
-    kind = models.CharField(max_length=9, choices=Kind.choices, default=Kind.REFERENCE)
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="links", verbose_name=_("article")
+    )
+    position = models.PositiveIntegerField(_("position"))
+    url = models.URLField(_("URL"), max_length=2000)
+    kind = models.CharField(_("kind"), max_length=9, choices=Kind.choices, default=Kind.REFERENCE)
     label = models.CharField(
-        max_length=200, blank=True, help_text="arXiv id, owner/repo, or the host."
+        _("label"), max_length=200, blank=True, help_text=_("arXiv id, owner/repo, or the host.")
     )
 
     class Meta:
+        verbose_name = _("link")
+        verbose_name_plural = _("links")
         ordering = ["article", "position"]
         constraints = [
             models.UniqueConstraint(fields=["article", "position"], name="link_position"),
@@ -271,22 +305,26 @@ class TagQuerySet(models.QuerySet["Tag"]):
 
 class Tag(models.Model):
     class Kind(models.TextChoices):
-        ORG = "org", "organisation"
-        MODEL = "model", "model or product"
-        PERSON = "person", "person"
-        VENUE = "venue", "venue"
-        TOPIC = "topic", "topic"
+        ORG = "org", _("organisation")
+        MODEL = "model", _("model or product")
+        PERSON = "person", _("person")
+        VENUE = "venue", _("venue")
+        TOPIC = "topic", _("topic")
 
-    name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
-    kind = models.CharField(max_length=6, choices=Kind.choices, default=Kind.TOPIC)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
+    kind = models.CharField(_("kind"), max_length=6, choices=Kind.choices, default=Kind.TOPIC)
     automatic = models.BooleanField(
-        default=True, help_text="Automatic tagging looks for this tag's name and aliases."
+        _("automatic"),
+        default=True,
+        help_text=_("Automatic tagging looks for this tag's name and aliases."),
     )
 
     objects = TagQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -308,11 +346,14 @@ class Tag(models.Model):
 class TagAlias(models.Model):
     """Another name that means the tag: ``StepFun`` for ``阶跃星辰``."""
 
-    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="aliases")
-    name = models.CharField(max_length=100, unique=True)
+    tag = models.ForeignKey(
+        Tag, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("tag")
+    )
+    name = models.CharField(_("name"), max_length=100, unique=True)
 
     class Meta:
-        verbose_name_plural = "tag aliases"
+        verbose_name = _("tag alias")
+        verbose_name_plural = _("tag aliases")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -321,19 +362,25 @@ class TagAlias(models.Model):
 
 class ArticleTag(models.Model):
     class Origin(models.TextChoices):
-        AUTO = "auto", "set automatically"
-        EDITOR = "editor", "set by an editor"
+        AUTO = "auto", _("set automatically")
+        EDITOR = "editor", _("set by an editor")
 
     # No index of their own: article_tag_once starts with the article and
     # tag_newest with the tag (two fewer indexes to write per tag row).
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, db_index=False)
-    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, db_index=False)
-    origin = models.CharField(max_length=6, choices=Origin.choices, default=Origin.EDITOR)
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, db_index=False, verbose_name=_("article")
+    )
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, db_index=False, verbose_name=_("tag"))
+    origin = models.CharField(
+        _("origin"), max_length=6, choices=Origin.choices, default=Origin.EDITOR
+    )
     # The article's, kept here so that a tag's newest articles are one index
     # range, whatever the tag's size (Article.save keeps it in step).
-    published_on = models.DateField(editable=False)
+    published_on = models.DateField(_("published on"), editable=False)
 
     class Meta:
+        verbose_name = _("article tag")
+        verbose_name_plural = _("article tags")
         constraints = [
             models.UniqueConstraint(fields=["article", "tag"], name="article_tag_once"),
         ]
@@ -354,11 +401,15 @@ class RemovedTag(models.Model):
     """An automatic tag an editor took off an article: automatic tagging
     never puts it back (see ``add_automatic_tags``)."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="removed_tags")
-    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+")
-    removed_at = models.DateTimeField(auto_now_add=True)
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="removed_tags", verbose_name=_("article")
+    )
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+", verbose_name=_("tag"))
+    removed_at = models.DateTimeField(_("removed at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("removed tag")
+        verbose_name_plural = _("removed tags")
         constraints = [
             models.UniqueConstraint(fields=["article", "tag"], name="removed_tag_once"),
         ]

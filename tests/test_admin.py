@@ -33,6 +33,21 @@ def test_the_article_page_shows_its_sections_inline(client, eve, article):
     assert "一、为什么要压缩缓存" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("zh-hans", ["发布日期", "经编辑修改", "已发布", "小标题", "正文（Markdown）", "新闻"]),
+        ("en", ["Published on", "Edited by an editor", "published", "Heading", "Body (Markdown)"]),
+    ],
+)
+def test_the_article_form_speaks_the_editors_language(client, eve, article, language, words):
+    client.force_login(eve)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    for word in words:
+        assert word in html
+
+
 def test_the_source_page_shows_its_raw_text_and_articles(client, eve, article):
     client.force_login(eve)
     response = client.get(reverse("admin:articles_source_change", args=[article.source_id]))
