@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -115,6 +117,28 @@ class SourceAdmin(admin.ModelAdmin):
         css = {"all": ["articles/admin.css"]}
 
 
+# articles.review stores its reasons in English (it knows no Django); they
+# show in the editor's language.
+_REVIEW_REASONS = [
+    (r"very long \((?P<n>[\d,]+) characters\)", gettext_lazy("very long (%(n)s characters)")),
+    (r"very short \((?P<n>[\d,]+) characters\)", gettext_lazy("very short (%(n)s characters)")),
+    (r"title looks cut", gettext_lazy("title looks cut")),
+    (r"subtitle looks cut", gettext_lazy("subtitle looks cut")),
+    (r"no lead paragraph", gettext_lazy("no lead paragraph")),
+    (r"long text without a section", gettext_lazy("long text without a section")),
+    (r"a paragraph looks like a heading", gettext_lazy("a paragraph looks like a heading")),
+    (r"parser: (?P<warning>.*)", gettext_lazy("parser: %(warning)s")),
+]
+
+
+def describe_reason(reason: str) -> str:
+    """A stored review reason in the current language."""
+    for pattern, text in _REVIEW_REASONS:
+        if found := re.fullmatch(pattern, reason):
+            return str(text) % found.groupdict()
+    return reason
+
+
 class NeedsReview(admin.SimpleListFilter):
     title = gettext_lazy("review")
     parameter_name = "review"
@@ -153,11 +177,11 @@ class ArticleAdmin(admin.ModelAdmin):
     list_select_related = ["source"]
     search_fields = ["title", "subtitle"]
     readonly_fields = [
-        "source", "position", "span_start", "span_end", "review_reasons", "created_at",
+        "source", "position", "span_start", "span_end", "reasons", "created_at",
         "updated_at", "duplicate_of",
     ]  # fmt: skip
     fields = [
-        "title", "subtitle", "slug", "published_on", "status", "edited", "review_reasons",
+        "title", "subtitle", "slug", "published_on", "status", "edited", "reasons",
         "duplicate_of",
         "source", "position", "span_start", "span_end", "created_at", "updated_at",
     ]  # fmt: skip
@@ -167,7 +191,11 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("review"), boolean=False)
     def review(self, article: Article) -> str:
-        return "; ".join(article.review_reasons)
+        return "; ".join(describe_reason(r) for r in article.review_reasons)
+
+    @admin.display(description=gettext_lazy("review reasons"))
+    def reasons(self, article: Article) -> str:
+        return self.review(article) or "-"
 
     def save_model(self, request, obj: Article, form, change: bool) -> None:
         # Any save here, of the article or of its inlines (the admin calls

@@ -104,3 +104,39 @@ def test_section_html_follows_its_markdown():
     )  # fmt: skip
     section = Section.objects.create(article=article, position=1, heading="小结", body="*重要*")
     assert section.html == "<p><em>重要</em></p>" and section.anchor == "小结"
+
+
+def test_every_review_reason_shows_in_the_editors_language():
+    from django.utils import translation
+
+    from articles import parsing, review
+    from articles.admin import describe_reason
+
+    def parsed(title: str, sections: list, subtitle: str = "") -> parsing.Article:
+        return parsing.Article(title, subtitle, sections, [], 0, 0)
+
+    lead = parsing.Section("", ["导语。"])
+    unsure = [
+        parsed("智谱开源的", [parsing.Section("一、背景", ["正文。" * 60])], subtitle="副标题与"),
+        parsed("标题", [lead, parsing.Section("", ["很长的正文。" * 2000])]),
+        parsed("标题", [lead]),
+        parsed("标题", [parsing.Section("", ["长段落，" * 20, "像个小标题", "长段落。" * 20])]),
+    ]
+    reasons = {r for a in unsure for r in review.reasons(a, ["1 NUL character(s) replaced"])}
+    assert len(reasons) == 8  # every kind review.reasons gives
+    with translation.override("zh-hans"):
+        described = {describe_reason(r) for r in reasons}
+    assert "标题似乎被截断" in described and "解析器：1 NUL character(s) replaced" in described
+    assert not described & reasons  # none left in English
+    with translation.override("en"):
+        assert {describe_reason(r) for r in reasons} == reasons
+
+
+def test_the_review_queue_gives_its_reasons_in_chinese(client, eve, article):
+    article.review_reasons = ["title looks cut", "very short (120 characters)"]
+    article.save()
+    client.force_login(eve)
+    page = client.get(reverse("admin:articles_article_changelist"), {"review": "needed"})
+    assert "标题似乎被截断; 过短（120 字）" in page.content.decode()
+    form = client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    assert "标题似乎被截断" in form.content.decode()
