@@ -239,7 +239,7 @@ class Section(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.heading or "(lead)"
+        return self.heading or str(_("(lead)"))
 
     def save(self, *args, **kwargs) -> None:
         self.render()

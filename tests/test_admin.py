@@ -140,3 +140,14 @@ def test_the_review_queue_gives_its_reasons_in_chinese(client, eve, article):
     assert "标题似乎被截断; 过短（120 字）" in page.content.decode()
     form = client.get(reverse("admin:articles_article_change", args=[article.pk]))
     assert "标题似乎被截断" in form.content.decode()
+
+
+def test_a_lead_section_is_named_in_the_editors_language():
+    from django.utils import translation
+
+    lead = Section(heading="", body="导语。")
+    with translation.override("zh-hans"):
+        assert str(lead) == "（导语）"
+    with translation.override("en"):
+        assert str(lead) == "(lead)"
+    assert str(Section(heading="一、背景")) == "一、背景"
