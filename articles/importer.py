@@ -258,8 +258,7 @@ def _insert_rows(table: str, rows: list[tuple]) -> None:
     if not rows:
         return
     width = len(rows[0])
-    # SQLite takes 999 values a statement or more, PostgreSQL 65,535.
-    size = min(connection.ops.bulk_batch_size(["column"] * width, rows), 1000)
+    size = 999 // width  # values a statement: SQLite's lowest limit (PostgreSQL's: 65,535)
     row_marks = "(" + ", ".join(["%s"] * width) + ")"
     with connection.cursor() as cursor:
         for start in range(0, len(rows), size):

@@ -145,8 +145,8 @@ def article_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     if slug != article.slug:
         return redirect(article, permanent=True)
     sections = list(article.sections.all())
-    texts = [plain_text(s.html) for s in sections]
-    lead = " ".join(f"{article.subtitle} {texts[0] if texts else ''}".split())
+    first = plain_text(sections[0].html) if sections else ""
+    lead = " ".join(f"{article.subtitle} {first}".split())
     groups: dict[str, list] = {kind: [] for kind in Link.Kind.values}
     for link in article.links.all():
         groups[link.kind].append((link.url, link.label or link.url))
