@@ -6,6 +6,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_SAMPLES = ROOT.parent / "shared" / "samples"
+SHARED_EXAMPLE = SHARED_SAMPLES / "000_653ea55730d70bb6.txt"
+# Why tests of the shared example skip: a new user's clone has nothing beside it.
+NO_SHARED = "../shared/samples is not beside this checkout (a fresh clone has none)"
 PROJECT_SAMPLES = ROOT / "samples"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

@@ -12,10 +12,10 @@ import pytest
 
 from articles.parsing import ParseError, decode_entities, find_urls, parse, parse_text
 
-from .conftest import FIXTURES, PROJECT_SAMPLES, SHARED_SAMPLES
+from .conftest import FIXTURES, NO_SHARED, PROJECT_SAMPLES, SHARED_EXAMPLE, SHARED_SAMPLES
 from .rawfiles import ARTICLE_ONE, ARTICLE_TWO, ORIGIN, PAGE, chrome
 
-REAL = SHARED_SAMPLES / "000_653ea55730d70bb6.txt"
+REAL = SHARED_EXAMPLE
 
 
 def norm(text: str) -> str:
@@ -43,21 +43,28 @@ def lead(article) -> str:
 
 
 def expected_cases():
-    cases = []
-    if REAL.exists():
-        cases.append((REAL, SHARED_SAMPLES / "000_653ea55730d70bb6.expected.json"))
+    """The project's samples always; the shared example when it is there."""
+    cases = [
+        pytest.param(
+            REAL,
+            SHARED_SAMPLES / "000_653ea55730d70bb6.expected.json",
+            id=REAL.name,
+            marks=pytest.mark.skipif(not REAL.exists(), reason=NO_SHARED),
+        )
+    ]
     for expected in sorted((FIXTURES / "expected").glob("*.json")):
-        cases.append((PROJECT_SAMPLES / json.loads(expected.read_text())["file"], expected))
+        raw = PROJECT_SAMPLES / json.loads(expected.read_text())["file"]
+        cases.append(pytest.param(raw, expected, id=raw.name))
     return cases
 
 
 def test_the_project_carries_its_own_expected_samples():
-    own = [raw for raw, _ in expected_cases() if raw.parent == PROJECT_SAMPLES]
+    own = [case.values[0] for case in expected_cases() if case.values[0].parent == PROJECT_SAMPLES]
     assert len(own) >= 4
     assert all(raw.exists() for raw in own)
 
 
-@pytest.mark.parametrize(("raw", "expected_file"), expected_cases(), ids=lambda p: p.name)
+@pytest.mark.parametrize(("raw", "expected_file"), expected_cases())
 def test_it_turns_a_digest_into_the_expected_articles(raw, expected_file):
     expected = json.loads(expected_file.read_text())
     digest = parse(raw.read_bytes())
@@ -89,9 +96,9 @@ def test_it_turns_a_digest_into_the_expected_articles(raw, expected_file):
         assert extra <= 2
 
 
-@pytest.mark.skipif(not REAL.exists(), reason="../shared/samples is not beside this checkout")
-def test_the_real_example_loses_nothing_outside_the_chrome():
-    digest = parse(REAL.read_bytes())
+@pytest.mark.parametrize(("raw", "expected_file"), expected_cases())
+def test_a_digest_loses_nothing_outside_the_chrome(raw, expected_file):
+    digest = parse(raw.read_bytes())
     spans = [digest.text[a.start : a.end] for a in digest.articles]
     assert all(span.startswith("#") for span in spans)
     assert "相关文章" not in "".join(spans)

@@ -11,7 +11,7 @@ from articles import importer, search
 from articles.models import Article, ArticleTag, Link, RemovedTag, Tag, TagAlias, remove_tag
 from articles.tagging import MIN_MENTIONS, Tagger
 
-from .conftest import PROJECT_SAMPLES, SHARED_SAMPLES
+from .conftest import NO_SHARED, PROJECT_SAMPLES, SHARED_EXAMPLE
 from .factories import make_article
 
 # -- the rules (no database) ----------------------------------------------------
@@ -75,9 +75,9 @@ def test_the_vocabulary_ships_a_few_hundred_tags_with_aliases():
     }
 
 
-# What each article of the real example and of the project's samples must
+# What each article of the shared example and of the project's samples must
 # get and must not get (read from the articles, not from the tagger).
-EXPECTED = {
+EXPECTED_SHARED = {
     "GPT-5、 Opus 3.5为何迟迟不发": (
         {"OpenAI", "Anthropic", "GPT-5", "Claude 3.5 Opus", "知识蒸馏"},
         {"游戏AI", "o1-mini", "Claude"},
@@ -87,6 +87,8 @@ EXPECTED = {
     "2025 AAAI Fellow公布": ({"AAAI", "熊辉", "陈一昕", "香港科技大学"}, {"OpenAI"}),
     "OpenAI可能已经突破": ({"OpenAI", "o3", "o1", "强化学习"}, {"GPT-5"}),
     "Uni-AdaFocus": ({"Uni-AdaFocus", "TPAMI"}, {"OpenAI"}),
+}
+EXPECTED_PROJECT = {
     "阶跃星辰发布Step-2推理版": ({"阶跃星辰", "Step-2", "强化学习"}, {"星辰"}),
     "DeepSeek-R1开源": ({"DeepSeek", "DeepSeek-R1", "开源", "知识蒸馏"}, {"麻省理工学院"}),
     "OpenAI 推出 Operator 智能体": ({"OpenAI", "Operator", "智能体"}, {"o1"}),
@@ -95,14 +97,11 @@ EXPECTED = {
 }
 
 
-@pytest.mark.django_db
-@pytest.mark.vocabulary
-def test_the_samples_get_the_tags_they_are_about():
-    paths = [*sorted(SHARED_SAMPLES.glob("*.txt")), *sorted(PROJECT_SAMPLES.glob("*.txt"))]
+def assert_tagged(paths: list, expected: dict) -> None:
     # Tagged in the worker processes, as the import command runs.
     results = list(importer.import_files(paths, workers=2))
     assert {r.status for r in results} == {"imported"}
-    for title_start, (must, must_not) in EXPECTED.items():
+    for title_start, (must, must_not) in expected.items():
         article = Article.objects.get(title__startswith=title_start[:12])
         tags = set(article.tags.values_list("name", flat=True))
         assert must <= tags, (article.title, must - tags)
@@ -110,6 +109,19 @@ def test_the_samples_get_the_tags_they_are_about():
         assert set(ArticleTag.objects.filter(article=article).values_list("origin", flat=True)) == {
             "auto"
         }
+
+
+@pytest.mark.django_db
+@pytest.mark.vocabulary
+def test_the_project_samples_get_the_tags_they_are_about():
+    assert_tagged(sorted(PROJECT_SAMPLES.glob("*.txt")), EXPECTED_PROJECT)
+
+
+@pytest.mark.django_db
+@pytest.mark.vocabulary
+@pytest.mark.skipif(not SHARED_EXAMPLE.exists(), reason=NO_SHARED)
+def test_the_shared_example_gets_the_tags_it_is_about():
+    assert_tagged([SHARED_EXAMPLE], EXPECTED_SHARED)
 
 
 @pytest.mark.django_db
