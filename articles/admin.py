@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from . import editing
+from .forms import id_from
 from .logins import AdminLoginForm
 from .models import (
     Article,
@@ -31,6 +32,22 @@ from .models import (
 
 # The admin's login counts failed attempts like the site's (articles/logins.py).
 admin.site.login_form = AdminLoginForm
+
+
+class ModelAdmin(admin.ModelAdmin):
+    """The project's admin classes: the ids ticked for a list action come
+    from the form, and one that is not an id is dropped (Django would filter
+    on it and fail with a server error)."""
+
+    def response_action(self, request, queryset):
+        name = admin.helpers.ACTION_CHECKBOX_NAME
+        selected = request.POST.getlist(name)
+        kept = [value for value in selected if id_from(value) is not None]
+        if kept != selected:
+            request.POST = request.POST.copy()
+            request.POST.setlist(name, kept)
+        return super().response_action(request, queryset)
+
 
 # Django 6 makes https the scheme assumed for a URL typed without one; say so now.
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
@@ -70,7 +87,7 @@ class ArticleInline(admin.TabularInline):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(ModelAdmin):
     list_display = ["filename", "imported_at", "published_on", "encoding", "parser_version"]
     list_filter = ["encoding", "parser_version", "published_on"]
     search_fields = ["filename", "origin_url", "page_url", "sha256"]
@@ -164,7 +181,7 @@ class TagChoiceForm(forms.Form):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ModelAdmin):
     list_display = ["title", "source", "position", "published_on", "status", "edited", "review"]
     list_filter = [
         NeedsReview,
@@ -218,7 +235,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_urls(self):
         return [
             path(
-                "<int:object_id>/edit/<str:operation>/",
+                "<id:object_id>/edit/<str:operation>/",
                 self.admin_site.admin_view(self.edit_view),
                 name="articles_article_edit",
             ),
@@ -274,7 +291,8 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def _edit(self, article: Article, operation: str, request: HttpRequest):
         def section() -> Section:
-            return get_object_or_404(Section, pk=request.GET.get("section", 0), article=article)
+            pk = id_from(request.GET.get("section"))
+            return get_object_or_404(Section, pk=pk or 0, article=article)
 
         if operation == "split":
             s = section()
@@ -416,7 +434,7 @@ class TagMergeForm(forms.Form):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(ModelAdmin):
     list_display = ["name", "kind", "automatic", "articles_count"]
     list_filter = ["kind", "automatic"]
     ordering = ["name"]
@@ -497,7 +515,7 @@ def merge_tags(into: Tag, others: list[Tag]) -> None:
 
 
 @admin.register(RemovedTag)
-class RemovedTagAdmin(admin.ModelAdmin):
+class RemovedTagAdmin(ModelAdmin):
     list_display = ["article", "tag", "removed_at"]
     list_select_related = ["article", "tag"]
     search_fields = ["article__title", "tag__name"]

@@ -5,6 +5,22 @@ from django import forms
 from .search import BEST, NEWEST
 from .searchtext import MAX_QUERY_LENGTH
 
+# The largest primary key either database holds (a signed 64-bit integer);
+# a larger number would overflow the query instead of finding nothing.
+MAX_ID = 2**63 - 1
+
+
+def id_from(value: object) -> int | None:
+    """A primary key from a request, or None for anything else.
+
+    >>> [id_from(v) for v in ("12", "0", "-1", "１２", "1e309", str(2**63), None)]
+    [12, None, None, None, None, None, None]
+    """
+    if not isinstance(value, str) or not (value.isascii() and value.isdigit()) or len(value) > 19:
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_ID else None
+
 
 class QueryText(forms.CharField):
     """Free text that no content can make invalid: NULs become spaces and
@@ -45,7 +61,7 @@ class SearchForm(forms.Form):
 
     q = QueryText(max_length=MAX_QUERY_LENGTH)
     tag = TagNames(required=False)
-    digest = forms.IntegerField(required=False, min_value=1)
+    digest = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     order = forms.ChoiceField(required=False, choices=[(BEST, BEST), (NEWEST, NEWEST)])
     date_from = forms.DateField(required=False)
     date_to = forms.DateField(required=False)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from . import bookmark_files
+from .forms import id_from
 from .models import Article, Bookmark, ReadingList, ReadingListItem, new_list_token
 
 PENDING = "pending_bookmark"
@@ -175,10 +176,9 @@ class ListForm(forms.Form):
 
 def _number(request: HttpRequest, field: str) -> int:
     """A posted id; anything else is a 404."""
-    value = request.POST.get(field, "")
-    if not value.isascii() or not value.isdigit() or len(value) > 18:
+    if (number := id_from(request.POST.get(field))) is None:
         raise Http404
-    return int(value)
+    return number
 
 
 def _my_list(request: HttpRequest, pk: int) -> ReadingList:
