@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from . import editing
 from .forms import id_from
-from .logins import AdminLoginForm
 from .models import (
     Article,
     ArticleTag,
@@ -29,9 +28,6 @@ from .models import (
     TagAlias,
     remove_tag,
 )
-
-# The admin's login counts failed attempts like the site's (articles/logins.py).
-admin.site.login_form = AdminLoginForm
 
 
 class ModelAdmin(admin.ModelAdmin):

@@ -19,13 +19,11 @@ class ArticlesConfig(AppConfig):
         def section_changed(sender, instance, **kwargs) -> None:
             search.sync([instance.article_id])
 
-        from django.contrib.auth.signals import user_logged_in, user_login_failed
+        from django.contrib.auth.signals import user_logged_in
 
-        from .logins import record_failure
         from .readers import make_pending_bookmark
 
         user_logged_in.connect(make_pending_bookmark, dispatch_uid="pending-bookmark")
-        user_login_failed.connect(record_failure, dispatch_uid="login-failures")
 
         for signal in (post_save, post_delete):
             signal.connect(article_changed, sender=Article, dispatch_uid=f"search-article-{signal}")

@@ -545,19 +545,6 @@ class SketchEntry(models.Model):
         return f"{self.hash} → {self.article_id}"
 
 
-class LoginFailure(models.Model):
-    """A failed login, kept a short while to slow down password guessing
-    (see articles/logins.py); in the database, so every web container sees
-    the same count."""
-
-    username = models.CharField(max_length=150, db_index=True)
-    ip = models.GenericIPAddressField(null=True, db_index=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    def __str__(self) -> str:
-        return f"{self.username} from {self.ip} at {self.at}"
-
-
 class ArticleSketch(models.Model):
     """An article's duplicate sketch (articles.dedupe), read only when a new
     article is compared: kept out of the article rows, which every listing

@@ -7,6 +7,7 @@ development setup on SQLite in the project folder.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -74,6 +75,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "articles",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -89,7 +91,29 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "newsroom.middleware.security_headers",
+    # Last, as django-axes asks: turns a locked-out login into its page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out login before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Password guessing (django-axes): five failed logins for one user name from
+# one address, then that pair waits a quarter of an hour; other addresses can
+# still log in to the account. Attempts are kept in the database, so every
+# web container counts the same; editors see them in the admin.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # failures only: no record of every reader's logins
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "articles.logins.client_ip"
+# Reverse proxies in front that append the client's address to
+# X-Forwarded-For. 0: the header is ignored (anyone can send one).
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
 
 # A private team instance: every page asks for a login first.
 PRIVATE = env_bool("PRIVATE", False)

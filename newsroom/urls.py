@@ -1,10 +1,8 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
 from articles import converters, readers, views
 from articles.feeds import ArticleFeed
-from articles.logins import LoginForm
 
 register_converter(converters.Text, "text")
 register_converter(converters.Id, "id")
@@ -31,11 +29,6 @@ urlpatterns = [
     path("api/search", views.api_search, name="api-search"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/signup/", readers.signup, name="signup"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=LoginForm),
-        name="login",
-    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -87,7 +87,9 @@ def test_the_first_run_makes_an_admin_and_prints_its_password_once():
     out = StringIO()
     call_command("ensure_admin", stdout=out)
     password = out.getvalue().split("password:")[1].split()[0]
-    assert Client().login(username="admin", password=password)
+    browser = Client()
+    browser.post("/accounts/login/", {"username": "admin", "password": password})
+    assert "_auth_user_id" in browser.session
     again = StringIO()
     call_command("ensure_admin", stdout=again)
     assert again.getvalue() == ""

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
@@ -58,3 +59,19 @@ def test_production_without_a_secret_key_refuses_to_start():
     result = settings_in_subprocess(DEBUG="0", SECRET_KEY="")
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_every_setting_read_from_the_environment_is_documented():
+    source = (ROOT / "newsroom" / "settings.py").read_text()
+    read = set(re.findall(r'(?:env_\w+|os\.environ\.get)\(\s*"([A-Z_]+)"', source))
+    documented = set(re.findall(r"^#? ?([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    assert {"DEBUG", "SECRET_KEY", "TRUSTED_PROXIES"} <= read
+    assert read - documented == set()
+
+
+def test_compose_passes_the_proxy_count_to_the_web_containers():
+    import yaml
+
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    environment = compose["x-app"]["environment"]
+    assert environment["TRUSTED_PROXIES"] == "${TRUSTED_PROXIES:-0}"
