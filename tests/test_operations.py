@@ -44,6 +44,18 @@ def test_every_page_sends_a_strict_content_security_policy(client):
     assert response["X-Frame-Options"] == "DENY"
     html = response.content.decode()
     assert "<script>" not in html and " style=" not in html  # nothing inline to allow
+    assert "Content-Security-Policy-Report-Only" not in response
+
+
+def test_the_admin_alone_may_use_inline_styles(client, eve):
+    client.force_login(eve)
+    admin = client.get("/admin/articles/article/")["Content-Security-Policy"]
+    directives = dict(d.strip().split(" ", 1) for d in admin.split(";"))
+    assert directives["style-src"] == "'self' 'unsafe-inline'"
+    assert directives["script-src"] == "'self'" and directives["default-src"] == "'self'"
+    for path in ("/", "/tags/", "/accounts/login/", "/bookmarks/"):
+        policy = client.get(path)["Content-Security-Policy"]
+        assert "unsafe-inline" not in policy, path
 
 
 def test_healthz_checks_the_database(client, monkeypatch):
