@@ -28,3 +28,14 @@ def client_ip(request: HttpRequest) -> str | None:
         return str(ipaddress.ip_address(address or ""))
     except ValueError:
         return None
+
+
+def attempt_username(request: HttpRequest, credentials: dict | None = None) -> str:
+    """The user name a failed login is counted against, as a database column
+    holds it: no NUL (PostgreSQL refuses it) and no longer than any account's
+    (the login form does not enforce its own maximum)."""
+    if credentials is not None:
+        name = credentials.get("username")
+    else:
+        name = request.POST.get("username") if request is not None else None
+    return str(name or "").replace("\x00", "")[:150]

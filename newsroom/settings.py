@@ -113,6 +113,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True  # failures only: no record of every reader's logins
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "articles.logins.client_ip"
+AXES_USERNAME_CALLABLE = "articles.logins.attempt_username"
 # Reverse proxies in front that append the client's address to
 # X-Forwarded-For. 0: the header is ignored (anyone can send one).
 TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)

@@ -125,3 +125,13 @@ def test_axes_reset_lifts_a_lock(client, alice):
     fail(client, "alice")
     call_command("axes_reset", stdout=StringIO())
     assert log_in(client, "alice", "password").status_code == 302
+
+
+@pytest.mark.parametrize("name", ["x" * 10_000, "ali\x00ce", "蒸" * 300])
+def test_any_user_name_is_counted_without_a_server_error(client, alice, name):
+    for _ in range(LIMIT - 1):
+        assert log_in(client, name, "wrong").status_code == 200
+    for attempt in AccessAttempt.objects.all():  # a NUL is refused by the form first
+        assert attempt.failures_since_start == LIMIT - 1
+        assert len(attempt.username) <= 150 and "\x00" not in attempt.username
+    assert AccessAttempt.objects.exists() == ("\x00" not in name)
