@@ -84,15 +84,18 @@ class ArticleInline(admin.TabularInline):
 
 @admin.register(Source)
 class SourceAdmin(ModelAdmin):
-    list_display = ["filename", "imported_at", "published_on", "encoding", "parser_version"]
-    list_filter = ["encoding", "parser_version", "published_on"]
-    search_fields = ["filename", "origin_url", "page_url", "sha256"]
+    list_display = [
+        "filename", "format", "imported_at", "published_on", "encoding", "parser_version",
+    ]  # fmt: skip
+    list_filter = ["format", "encoding", "parser_version", "published_on"]
+    search_fields = ["filename", "title", "origin_url", "page_url", "sha256"]
     readonly_fields = [
-        "sha256", "size", "encoding", "parser_version", "warnings", "imported_at", "split_view",
+        "sha256", "size", "format", "encoding", "parser_version", "warnings", "imported_at",
+        "split_view",
     ]  # fmt: skip
     fields = [
-        "filename", "sha256", "size", "encoding", "origin_url", "page_url", "published_on",
-        "parser_version", "warnings", "imported_at", "split_view",
+        "filename", "title", "format", "sha256", "size", "encoding", "origin_url", "page_url",
+        "published_on", "parser_version", "warnings", "imported_at", "split_view",
     ]  # fmt: skip
     inlines = [ArticleInline]
     formfield_overrides = URL_FIELDS
@@ -140,6 +143,8 @@ _REVIEW_REASONS = [
     (r"no lead paragraph", gettext_lazy("no lead paragraph")),
     (r"long text without a section", gettext_lazy("long text without a section")),
     (r"a paragraph looks like a heading", gettext_lazy("a paragraph looks like a heading")),
+    (r"no structure found", gettext_lazy("no structure found")),
+    (r"title taken from the text", gettext_lazy("title taken from the text")),
     (r"parser: (?P<warning>.*)", gettext_lazy("parser: %(warning)s")),
 ]
 
@@ -194,7 +199,7 @@ class ArticleAdmin(ModelAdmin):
         "updated_at", "duplicate_of",
     ]  # fmt: skip
     fields = [
-        "title", "subtitle", "slug", "published_on", "status", "edited", "reasons",
+        "title", "subtitle", "byline", "slug", "published_on", "status", "edited", "reasons",
         "duplicate_of",
         "source", "position", "span_start", "span_end", "created_at", "updated_at",
     ]  # fmt: skip

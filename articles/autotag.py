@@ -3,7 +3,7 @@ tagging of stored articles. The rules are in articles/tagging.py (pure)."""
 
 from __future__ import annotations
 
-from .models import Article, ArticleTag, RemovedTag, Tag, TagAlias
+from .models import Article, ArticleTag, RemovedTag, Tag, TagAlias, make_slug
 from .searchtext import plain_text
 from .tagging import Tagger
 
@@ -28,23 +28,29 @@ def texts_of(article: Article) -> tuple[str, str, str, str]:
     return article.title, article.subtitle, lead, body
 
 
-def apply(article: Article, names: list[str], tag_ids: dict[str, int]) -> tuple[int, int]:
-    """Make the article's automatic tags these: add the missing ones (unless
-    an editor removed them), drop automatic ones no longer found. Editor tags
-    stay as they are. Returns (added, removed)."""
+def apply(
+    article: Article,
+    names: list[str],
+    tag_ids: dict[str, int],
+    origin: str = ArticleTag.Origin.AUTO,
+) -> tuple[int, int]:
+    """Make the article's tags of this origin (automatic, or named by its
+    file) these: add the missing ones (unless an editor removed them or the
+    article has them already), drop those of the origin no longer found.
+    Editor tags stay as they are. Returns (added, removed)."""
     wanted = {tag_ids[n] for n in names if n in tag_ids}
     have = dict(ArticleTag.objects.filter(article=article).values_list("tag_id", "origin"))
     removed_by_editor = set(
         RemovedTag.objects.filter(article=article).values_list("tag_id", flat=True)
     )
     add = [t for t in wanted if t not in have and t not in removed_by_editor]
-    drop = [t for t, origin in have.items() if origin == ArticleTag.Origin.AUTO and t not in wanted]
+    drop = [t for t, had in have.items() if had == origin and t not in wanted]
     ArticleTag.objects.bulk_create(
         [
             ArticleTag(
                 article=article,
                 tag_id=t,
-                origin=ArticleTag.Origin.AUTO,
+                origin=origin,
                 published_on=article.published_on,
             )
             for t in add
@@ -53,3 +59,21 @@ def apply(article: Article, names: list[str], tag_ids: dict[str, int]) -> tuple[
     if drop:
         ArticleTag.objects.filter(article=article, tag_id__in=drop).delete()
     return len(add), len(drop)
+
+
+def file_tag_ids(names: list[str]) -> dict[str, int]:
+    """Tag ids for the tags a file names (a Markdown digest's categories):
+    an existing tag of that name or alias, else a new tag that the
+    automatic tagger leaves alone."""
+    ids = {}
+    for name in dict.fromkeys(n[:100] for n in names if n.strip()):
+        tag = Tag.objects.named(name).first()
+        if tag is None:
+            tag = Tag(name=name, automatic=False)
+            base = make_slug(name, fallback="tag")[:90]
+            tag.slug, n = base, 2
+            while Tag.objects.filter(slug=tag.slug).exists():
+                tag.slug, n = f"{base}-{n}", n + 1
+            tag.save()
+        ids[name] = tag.id
+    return ids

@@ -33,6 +33,7 @@ from .models import (
     Source,
     make_slug,
 )
+from .tagging import Tagger
 
 
 @dataclass
@@ -49,18 +50,37 @@ class FileResult:
         return replace(self, path=path)
 
 
-def collect_paths(args: Iterable[str]) -> tuple[list[Path], list[FileResult]]:
-    """Expand files, folders (their ``*.txt``, recursively) and globs.
+# What a folder's files must end in to be imported; other files are listed
+# as skipped. A file named on its own is imported whatever its name.
+SUFFIXES = (".txt", ".md", ".markdown")
+# Larger files are refused unread: digests are tens of kilobytes.
+MAX_FILE_BYTES = 16 * 1024 * 1024
 
-    Returns the files in a stable order and a failed result for every
-    argument that matched nothing.
+
+def collect_paths(args: Iterable[str]) -> tuple[list[Path], list[FileResult]]:
+    """Expand files, folders (their ``*.txt``, ``*.md`` and ``*.markdown``,
+    recursively, hidden folders left out) and globs.
+
+    Returns the files in a stable order, and a result for every argument
+    that matched nothing (failed) and every other file of a folder (skipped).
     """
     found: dict[Path, None] = {}
     missing: list[FileResult] = []
     for arg in args:
         path = Path(arg)
         if path.is_dir():
-            matches = sorted(p for p in path.rglob("*.[tT][xX][tT]") if p.is_file())
+            matches = []
+            for p in sorted(path.rglob("*")):
+                if not p.is_file() or any(
+                    part.startswith(".") for part in p.relative_to(path).parts[:-1]
+                ):
+                    continue
+                if p.suffix.lower() in SUFFIXES:
+                    matches.append(p)
+                else:
+                    missing.append(
+                        FileResult(str(p), "skipped", "not a .txt, .md or .markdown file")
+                    )
         elif path.is_file():
             matches = [path]
         else:
@@ -70,6 +90,18 @@ def collect_paths(args: Iterable[str]) -> tuple[list[Path], list[FileResult]]:
         for match in matches:
             found.setdefault(match, None)
     return list(found), missing
+
+
+def read_raw(path: Path) -> bytes:
+    """A raw file's bytes; OSError (with a one-line strerror) when it cannot
+    be read or is too large to be a digest."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise OSError(
+            f"too large: {size / 2**20:.1f} MB"
+            f" (files of at most {MAX_FILE_BYTES // 2**20} MB are imported)"
+        )
+    return path.read_bytes()
 
 
 def sha256_of(data: bytes) -> str:
@@ -108,7 +140,7 @@ def import_files(paths: Iterable[Path], workers: int | None = None) -> Iterator[
         for path in paths:
             name = str(path)
             try:
-                data = path.read_bytes()
+                data = read_raw(path)
             except OSError as exc:
                 pending.append((name, "", 0, FileResult(name, "failed", exc.strerror or str(exc))))
             else:
@@ -166,6 +198,8 @@ def _store(
                 size=size,
                 raw_text=digest.text,
                 encoding=digest.encoding,
+                format=digest.format,
+                title=digest.title[:500],
                 origin_url=digest.origin_url or "",
                 page_url=digest.page_url or "",
                 published_on=digest.published_on,
@@ -205,6 +239,7 @@ def _write_articles(
                 position=first_position + n,
                 title=a.title[:500],
                 subtitle=a.subtitle[:500],
+                byline=a.byline[:500],
                 slug=make_slug(a.title),
                 published_on=published_on,
                 span_start=a.start,
@@ -213,7 +248,7 @@ def _write_articles(
                 fingerprint=prepared.copies[i][0],
                 reading_minutes=prepared.minutes[i],
                 duplicate_of_id=near.get(i),
-                status=Article.Status.HIDDEN if i in near else Article.Status.PUBLISHED,
+                status=_status(a, i in near),
             )
             for n, (a, i) in enumerate(zip(parsed, which, strict=True))
         ]
@@ -237,17 +272,26 @@ def _write_articles(
         link.classify()
     Link.objects.bulk_create(links)
     tag_ids = tagging[1]
-    _insert_rows(
-        "articles_articletag (article_id, tag_id, origin, published_on)",
-        [
-            (article.id, tag_ids[name], ArticleTag.Origin.AUTO, published_on.isoformat())
-            for article, i in zip(articles, which, strict=True)
-            for name in prepared.tags[i]
-        ],
-    )
+    file_tags = autotag.file_tag_ids([name for a in parsed for name in a.tags])
+    rows = []
+    for article, a, i in zip(articles, parsed, which, strict=True):
+        auto = {tag_ids[name] for name in prepared.tags[i]}
+        named = {file_tags[name[:100]] for name in a.tags} - auto
+        day = published_on.isoformat()
+        rows += [(article.id, t, ArticleTag.Origin.AUTO, day) for t in sorted(auto)]
+        rows += [(article.id, t, ArticleTag.Origin.FILE, day) for t in sorted(named)]
+    _insert_rows("articles_articletag (article_id, tag_id, origin, published_on)", rows)
     # bulk_create sends no signals: index here, with the workers' tokens.
     search.index_new((a, *prepared.tokens[i]) for a, i in zip(articles, which, strict=True))
     return len(articles), len(sections)
+
+
+def _status(parsed: parsing.Article, near_copy: bool) -> str:
+    if near_copy:
+        return Article.Status.HIDDEN
+    if parsed.needs_review:  # no structure found: an editor splits it first
+        return Article.Status.REVIEW
+    return Article.Status.PUBLISHED
 
 
 def _insert_rows(table: str, rows: list[tuple]) -> None:
@@ -412,6 +456,8 @@ def reparse_source(source: Source) -> FileResult:
             if article.position != position:
                 Article.objects.filter(id=article.id).update(position=position)
         source.warnings = digest.warnings
+        source.format = digest.format
+        source.title = digest.title[:500]
         source.origin_url = digest.origin_url or ""
         source.page_url = digest.page_url or ""
         source.published_on = digest.published_on
@@ -439,6 +485,9 @@ def _update_article(
 ) -> int:
     article.title = parsed.title[:500]
     article.subtitle = parsed.subtitle[:500]
+    article.byline = parsed.byline[:500]
+    if article.status != Article.Status.HIDDEN:
+        article.status = _status(parsed, near_copy=False)
     article.slug = make_slug(parsed.title)
     article.span_start, article.span_end = parsed.start, parsed.end
     article.review_reasons = review.reasons(parsed, warnings)
@@ -450,6 +499,8 @@ def _update_article(
         update_fields=[
             "title",
             "subtitle",
+            "byline",
+            "status",
             "slug",
             "span_start",
             "span_end",
@@ -467,17 +518,24 @@ def _update_article(
         link.classify()
     Link.objects.bulk_create(links)
     autotag.apply(article, *tags)
+    names = [name[:100] for name in parsed.tags]
+    autotag.apply(article, names, autotag.file_tag_ids(names), ArticleTag.Origin.FILE)
     return len(sections)
 
 
-def dry_run_record(path: str, data: bytes | None, error: str = "") -> dict:
+def dry_run_record(
+    path: str, data: bytes | None, error: str = "", tagger: Tagger | None = None
+) -> dict:
     """The ``--dry-run --json`` record of one file (a shape other tools rely on).
 
     ``data`` is None for a file that could not be read; ``error`` says why.
+    ``tags`` are those a real import would give: the file's own (a Markdown
+    digest's categories) and the ``tagger``'s.
     """
     record: dict = {
         "path": path,
         "sha256": None if data is None else sha256_of(data),
+        "format": None,
         "encoding": None,
         "origin_url": None,
         "page_url": None,
@@ -493,7 +551,9 @@ def dry_run_record(path: str, data: bytes | None, error: str = "") -> dict:
     except parsing.ParseError as exc:
         record["error"] = str(exc)
         return record
+    automatic = [tagger.tags(*prepare.tagger_texts(a)) if tagger else [] for a in digest.articles]
     record.update(
+        format=str(digest.format),
         encoding=digest.encoding,
         origin_url=digest.origin_url,
         page_url=digest.page_url,
@@ -504,12 +564,12 @@ def dry_run_record(path: str, data: bytes | None, error: str = "") -> dict:
                 "title": a.title,
                 "subtitle": a.subtitle,
                 "links": a.links,
-                "tags": a.tags,
+                "tags": list(dict.fromkeys([*auto, *a.tags])),
                 "sections": [
                     {"heading": s.heading, "paragraphs": s.paragraphs} for s in a.sections
                 ],
             }
-            for a in digest.articles
+            for a, auto in zip(digest.articles, automatic, strict=True)
         ],
     )
     return record

@@ -51,6 +51,26 @@ class Source(models.Model):
         _("raw text"), help_text=_("The decoded file; NULs are stored as U+FFFD.")
     )
     encoding = models.CharField(_("encoding"), max_length=20)
+
+    class Format(models.TextChoices):
+        # The values are articles.parsing.Format's.
+        MANGLED_DIGEST = "mangled_digest", _("digest from a mirror page")
+        MARKDOWN_DIGEST = "markdown_digest", _("Markdown digest")
+        MIRROR_POST = "mirror_post", _("post from a mirror page")
+        PLAIN_TEXT = "plain_text", _("plain text")
+
+    format = models.CharField(
+        _("format"),
+        max_length=20,
+        choices=Format.choices,
+        help_text=_("What kind of file the parser found it to be."),
+    )
+    title = models.CharField(
+        _("title"),
+        max_length=500,
+        blank=True,
+        help_text=_("The digest's own title, if it has one."),
+    )
     origin_url = models.URLField(_("origin URL"), max_length=2000, blank=True)
     page_url = models.URLField(_("mirror page URL"), max_length=2000, blank=True)
     published_on = models.DateField(_("published on"), null=True, blank=True)
@@ -133,6 +153,7 @@ class Article(models.Model):
     )
     title = models.CharField(_("title"), max_length=500)
     subtitle = models.CharField(_("subtitle"), max_length=500, blank=True)
+    byline = models.CharField(_("byline"), max_length=500, blank=True)
     slug = models.SlugField(_("slug"), max_length=SLUG_LENGTH, allow_unicode=True)
     published_on = models.DateField(
         _("published on"),
@@ -364,6 +385,7 @@ class ArticleTag(models.Model):
     class Origin(models.TextChoices):
         AUTO = "auto", _("set automatically")
         EDITOR = "editor", _("set by an editor")
+        FILE = "source", _("named by the file")  # a Markdown digest's category
 
     # No index of their own: article_tag_once starts with the article and
     # tag_newest with the tag (two fewer indexes to write per tag row).

@@ -47,7 +47,10 @@ def render(digest: parsing.Digest, tagger: Tagger | None = None) -> Prepared:
     for article in digest.articles:
         rendered = []
         for section in article.sections:
-            body = paragraphs_to_markdown(section.paragraphs, article.links)
+            if section.markdown:  # a Markdown file's own: it goes through the same sanitiser
+                body = "\n\n".join(section.paragraphs)
+            else:
+                body = paragraphs_to_markdown(section.paragraphs, article.links)
             rendered.append(RenderedSection(section.heading, body, render_markdown(body)))
         sections.append(rendered)
         html = [s.html for s in rendered]

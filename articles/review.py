@@ -27,7 +27,7 @@ def reasons(article: Article, warnings: list[str] = ()) -> list[str]:
     >>> reasons(Article("智谱开源的", "", [Section("一、背景", ["正文。" * 60])], [], 0, 0))
     ['title looks cut', 'no lead paragraph']
     """
-    found = []
+    found = list(article.review)  # the parser's own: no structure, a title from the text
     paragraphs = [p for s in article.sections for p in s.paragraphs]
     size = sum(len(p) for p in paragraphs)
     if size > LONG:

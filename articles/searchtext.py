@@ -86,8 +86,9 @@ def reading_minutes(text: str) -> int:
 
 def article_minutes(sections_html: Iterable[str]) -> int:
     """An article's reading time, from its sections' HTML: stored on the
-    article at import and whenever its sections change (``search.sync``)."""
-    return reading_minutes(" ".join(plain_text(h) for h in sections_html))
+    article at import and whenever its sections change (``search.sync``).
+    Capped where the column ends: a book-sized file reads "32,767 minutes"."""
+    return min(reading_minutes(" ".join(plain_text(h) for h in sections_html)), 32_767)
 
 
 def document_tokens(title: str, subtitle: str, sections: list[tuple[str, str]]) -> tuple[str, str]:

@@ -92,16 +92,24 @@ def test_folders_are_read_recursively_and_globs_expand(tmp_path):
     (tmp_path / "a" / "b").mkdir(parents=True)
     (tmp_path / "a" / "b" / "one.txt").write_text(chrome(ARTICLE_ONE))
     (tmp_path / "a" / "two.TXT").write_text(chrome(ARTICLE_TWO))
-    (tmp_path / "a" / "notes.md").write_text("not a digest")
+    (tmp_path / "a" / "notes.md").write_text("# 笔记\n\n## 第一条\n\n一段关于新模型的笔记。")
+    (tmp_path / "a" / "b" / "digest.Markdown").write_text("# 周报\n\n## 一条\n\n周报里的一段话。")
+    (tmp_path / "a" / "cover.png").write_bytes(b"\x89PNG\r\n")
+    (tmp_path / "a" / ".git").mkdir()
+    (tmp_path / "a" / ".git" / "HEAD.txt").write_text("ref: refs/heads/main")
     (tmp_path / "g1.txt").write_text(chrome(ARTICLE_ONE + " 第二个文件。"))
 
-    run(str(tmp_path / "a"), str(tmp_path / "g*.txt"))
+    out = run(str(tmp_path / "a"), str(tmp_path / "g*.txt"))
 
     assert sorted(Source.objects.values_list("filename", flat=True)) == [
+        "digest.Markdown",
         "g1.txt",
+        "notes.md",
         "one.txt",
         "two.TXT",
     ]
+    assert f"skipped {tmp_path / 'a' / 'cover.png'}: not a .txt, .md or .markdown file" in out
+    assert "HEAD" not in out  # hidden folders are not looked into
 
 
 def test_one_transaction_per_file(tmp_path, monkeypatch):
@@ -137,9 +145,10 @@ def test_dry_run_json_prints_the_documented_shape_and_writes_nothing(digest_file
     files = json.loads(out.getvalue())["files"]
     good, bad = sorted(files, key=lambda f: f["error"] is not None)
     assert set(good) == {
-        "path", "sha256", "encoding", "origin_url", "page_url", "published_on", "warnings",
-        "error", "articles",
+        "path", "sha256", "format", "encoding", "origin_url", "page_url", "published_on",
+        "warnings", "error", "articles",
     }  # fmt: skip
+    assert good["format"] == "mangled_digest" and bad["format"] is None
     assert good["path"] == str(digest_file)
     assert good["sha256"] == importer.sha256_of(DIGEST.encode())
     assert (good["encoding"], good["origin_url"], good["page_url"]) == ("utf-8", ORIGIN, PAGE)
@@ -154,6 +163,24 @@ def test_dry_run_json_prints_the_documented_shape_and_writes_nothing(digest_file
         ],
     }
     assert bad["error"] == "empty file" and bad["articles"] == []
+
+
+@pytest.mark.vocabulary
+def test_dry_run_json_shows_the_tags_an_import_would_give(digest_file, tmp_path):
+    markdown = tmp_path / "weekly.md"
+    markdown.write_text(
+        "# 周报\n\n### 产品应用\n\n1.  **Operator** 是 OpenAI 的智能体，能操作浏览器。\n"
+        "2.  **豆包** 是字节跳动的助手，本周更新了语音功能。\n"
+    )
+    files = {f["path"]: f for f in json.loads(run(str(tmp_path), "--dry-run", "--json"))["files"]}
+    dry = {a["title"]: set(a["tags"]) for f in files.values() for a in f["articles"]}
+    assert "智谱" in dry["智谱开源新模型"]  # the vocabulary's
+    operator, doubao = files[str(markdown)]["articles"]
+    assert {"Operator", "OpenAI", "产品应用"} <= set(operator["tags"])  # and the file's category
+    assert "产品应用" in doubao["tags"]
+    run(str(tmp_path))
+    imported = {a.title: set(a.tags.values_list("name", flat=True)) for a in Article.objects.all()}
+    assert imported == dry
 
 
 def test_dry_run_json_carries_the_publication_date(tmp_path):

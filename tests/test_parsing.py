@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from articles.parsing import ParseError, decode_entities, find_urls, parse, parse_text
+from articles.parsing import NO_STRUCTURE, ParseError, decode_entities, find_urls, parse, parse_text
 
 from .conftest import FIXTURES, NO_SHARED, PROJECT_SAMPLES, SHARED_EXAMPLE, SHARED_SAMPLES
 from .rawfiles import ARTICLE_ONE, ARTICLE_TWO, ORIGIN, PAGE, chrome
@@ -164,15 +164,38 @@ def test_nuls_are_a_warning_and_keep_every_offset():
         (b"", "empty file"),
         (b"  \n\r\n\t ", "empty file"),
         (bytes(range(256)) * 40, "binary file"),
-        ("当前位置: 首页 > news >正文\n\n只有网站外壳没有文章\n".encode(), "no articles"),
+        (b"\x80\xff" * 200, "undecodable"),
     ],
-    ids=["empty", "blank", "binary", "only-chrome"],
+    ids=["empty", "blank", "binary", "undecodable"],
 )
 def test_a_file_with_nothing_to_import_gets_a_one_line_reason(data, reason):
     with pytest.raises(ParseError) as error:
         parse(data)
     assert reason in str(error.value)
     assert "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "一段没有标题也没有结构的文字，作者只是随手写下了几句话，说明新模型在推理上更快了，但没有给出任何数据。",
+        "!!! ??? ...",
+    ],
+    ids=["one-run-of-text", "only-punctuation"],
+)
+def test_readable_text_with_no_structure_is_one_article_for_review(text):
+    digest = parse(text.encode())
+    (article,) = digest.articles
+    assert article.needs_review and NO_STRUCTURE in article.review
+    assert article.title and len(article.title) <= 31
+    assert (article.start, article.end) == (0, len(text.rstrip()))
+
+
+def test_a_mirror_page_with_one_line_of_text_keeps_that_line():
+    digest = parse("当前位置: 首页 > news >正文\n\n只有网站外壳没有文章\n".encode())
+    (article,) = digest.articles
+    assert digest.format == "mirror_post" and article.title == "只有网站外壳没有文章"
+    assert digest.text[article.start : article.end] == "只有网站外壳没有文章"
 
 
 def test_random_bytes_give_text_or_a_parse_error_and_nothing_else():

@@ -6,13 +6,13 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from articles import importer
+from articles import autotag, importer
 from articles.models import Source
 from articles.parsing import PARSER_VERSION
 
 
 class Command(BaseCommand):
-    help = "Import raw digest files (files, folders of *.txt, globs) as articles."
+    help = "Import raw files (files, folders of *.txt, *.md and *.markdown, globs) as articles."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("paths", nargs="*", help="files, folders (recursively) or globs")
@@ -48,7 +48,7 @@ class Command(BaseCommand):
     def _import(self, files: list[Path], results: list[importer.FileResult]):
         started = time.monotonic()
         for r in results:
-            self._report(r)
+            self._report(r, listed=True)
         for index, result in enumerate(importer.import_files(files), 1):
             results.append(result)
             self._report(result)
@@ -74,22 +74,32 @@ class Command(BaseCommand):
         return results
 
     def _dry_run(self, files: list[Path], results: list[importer.FileResult], as_json: bool):
-        records = [importer.dry_run_record(r.path, None, r.reason) for r in results]
+        skipped = [r for r in results if r.status == "skipped"]
+        records = [
+            importer.dry_run_record(r.path, None, r.reason) for r in results if r not in skipped
+        ]
+        tagger = autotag.current()[0]
         for path in files:
             try:
-                data = path.read_bytes()
+                data = importer.read_raw(path)
             except OSError as exc:
                 records.append(importer.dry_run_record(str(path), None, exc.strerror or str(exc)))
             else:
-                records.append(importer.dry_run_record(str(path), data))
+                records.append(importer.dry_run_record(str(path), data, tagger=tagger))
         if as_json:
-            self.stdout.write(json.dumps({"files": records}, ensure_ascii=False))
+            listed = [{"path": r.path, "reason": r.reason} for r in skipped]
+            self.stdout.write(json.dumps({"files": records, "skipped": listed}, ensure_ascii=False))
         else:
+            for r in skipped:
+                self.stdout.write(f"skipped {r.path}: {r.reason}")
             for record in records:
                 if record["error"]:
                     self.stdout.write(f"FAILED {record['path']}: {record['error']}")
                 else:
-                    self.stdout.write(f"ok {record['path']}: {len(record['articles'])} articles")
+                    self.stdout.write(
+                        f"ok {record['path']} ({record['format']}): "
+                        f"{len(record['articles'])} articles"
+                    )
                     for article in record["articles"]:
                         self.stdout.write(f"  - {article['title']}")
         return [
@@ -97,10 +107,15 @@ class Command(BaseCommand):
             for r in records
         ]
 
-    def _report(self, result: importer.FileResult) -> None:
+    def _report(self, result: importer.FileResult, listed: bool = False) -> None:
+        """Failures always; what the paths named but were left out (``listed``)
+        at the normal verbosity; everything with ``-v 2``."""
         if result.status == "failed":
             self._clear_progress()
             self.stderr.write(f"FAILED {result.path}: {result.reason}")
+        elif listed and self.verbosity >= 1:
+            self._clear_progress()
+            self.stdout.write(f"{result.status} {result.path}: {result.reason}")
         elif self.verbosity >= 2:
             self._clear_progress()
             self.stdout.write(f"{result.status} {result.path}: {result.articles} articles")
