@@ -441,12 +441,13 @@ class RemovedTag(models.Model):
 
 
 def remove_tag(article: Article, tag: Tag) -> bool:
-    """An editor takes a tag off; an automatic one is remembered as removed.
-    Returns whether the article had it."""
+    """An editor takes a tag off; one that the importer set (automatic, or
+    named by the file) is remembered as removed. Returns whether the article
+    had it."""
     tagging = ArticleTag.objects.filter(article=article, tag=tag).first()
     if tagging is None:
         return False
-    if tagging.origin == ArticleTag.Origin.AUTO:
+    if tagging.origin in (ArticleTag.Origin.AUTO, ArticleTag.Origin.FILE):
         RemovedTag.objects.get_or_create(article=article, tag=tag)
     tagging.delete()
     return True
