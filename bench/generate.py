@@ -462,6 +462,108 @@ def build_digest(
     return "\n".join(lines), [a.title for a in items]
 
 
+# --------------------------------------------------------------------------
+# The other formats (--mix): a Markdown digest, a mirror page of one post
+# (every other one converted to Traditional-looking text with pinyin glosses),
+# a plain text article
+
+
+FORMATS = ("mangled_digest", "markdown_digest", "mirror_post", "plain_text")
+_GLOSSES = ("(wǎng)", "(dāng)", "(yǔ)", "(kāi)", "(shí)", "(xiǎn)")
+
+
+def _sections_of(rng: random.Random, article_chars: int) -> list[tuple[str, list[str]]]:
+    """(heading, paragraphs): a lead ("") and two to four headed sections."""
+    paragraphs = _paragraphs(rng, article_chars)
+    count = min(rng.randint(2, 4), max(1, len(paragraphs) - 1))
+    headings = _headings(rng, count)
+    cuts = sorted(rng.sample(range(1, len(paragraphs)), min(count, len(paragraphs) - 1)))
+    bounds = [0, *cuts, len(paragraphs)]
+    out = [("", paragraphs[: bounds[1]])]
+    for heading, a, b in zip(headings, bounds[1:], bounds[2:], strict=False):
+        out.append((heading, [_tidy(p) for p in paragraphs[a:b]]))
+    return out
+
+
+def build_markdown_digest(
+    rng: random.Random, index: int, articles: int = 6, article_chars: int = 2000
+) -> tuple[str, list[str]]:
+    day = f"2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+    titles = [_title(rng, index, k) for k in range(1, articles + 1)]
+    urls = [_url(rng, rng.choice(_LINK_LABELS)) for _ in titles]
+    out = [f"---\ntitle: AI 早报 {day}\ndate: {day}\n---", f"# AI 早报 {day}", "## 概览"]
+    out += [f"- {t} [↗]({u}) `#{k}`" for k, (t, u) in enumerate(zip(titles, urls, strict=False), 1)]
+    for k, (title, url) in enumerate(zip(titles, urls, strict=False), 1):
+        out += ["---", f"## [{title}]({url}) `#{k}`", f"> {_subtitle(rng)}。"]
+        for heading, paragraphs in _sections_of(rng, article_chars):
+            if heading:
+                out.append(f"**{heading}**")
+            out += paragraphs
+        out.append(f"![](https://img.example.com/{index}/{k}.png)")
+        out += ["相关链接：", f"- [{url}]({url})"]
+    return "\n\n".join(out) + "\n", titles
+
+
+def build_mirror_post(
+    rng: random.Random, index: int, article_chars: int = 2000
+) -> tuple[str, list[str]]:
+    title = _title(rng, index, 1)
+    body = [p for heading, ps in _sections_of(rng, article_chars) for p in [heading, *ps] if p]
+    keywords = _keywords(rng)
+    text = " ".join(body)
+    copy = text[: rng.randint(60, 110)].rstrip() + "…"
+    lines = [
+        title,
+        f"- 作者: {''.join(_words(rng, 2))}",
+        f"- 时间: 2026年{rng.randint(1, 12):02d}月{rng.randint(1, 28):02d}日 08:05",
+        "",
+        "当前位置: 首页 > news >正文",
+        "",
+        keywords[0] + keywords[1],
+        "",
+        ",".join(keywords) + copy + text,
+        f"http://www.{rng.choice(_MIRRORS)}.com/news/{rng.randint(10**5, 10**6)}/",
+        "",
+        "相关文章:",
+        "",
+        *_related(rng, 10),
+    ]
+    raw = "\n".join(lines)
+    if index % 2:  # run through a converter that leaves pinyin glosses
+        raw = re.sub(
+            r"(?<=[\u4e00-\u9fff])(?=[\u4e00-\u9fff])",
+            lambda m: rng.choice(_GLOSSES) if rng.random() < 0.03 else "",
+            raw,
+        )
+    return raw, [title]
+
+
+def build_plain(rng: random.Random, index: int, article_chars: int = 2000) -> tuple[str, list[str]]:
+    title = _title(rng, index, 1)
+    out = [title, f"2026年{rng.randint(1, 12)}月{rng.randint(1, 28)}日", ""]
+    for heading, paragraphs in _sections_of(rng, article_chars):
+        if heading:
+            out += [heading, ""]
+        for paragraph in paragraphs:
+            out += [paragraph, ""]
+    return "\n".join(out), [title]
+
+
+def build_file(
+    rng: random.Random, index: int, articles: int = 6, article_chars: int = 2000, mix: bool = False
+) -> tuple[str, list[str], str]:
+    """One file's text, its titles and its format: with ``mix``, the four
+    formats in turn, else the mirror digest."""
+    fmt = FORMATS[index % 4] if mix else FORMATS[0]
+    if fmt == "markdown_digest":
+        return (*build_markdown_digest(rng, index, articles, article_chars), fmt)
+    if fmt == "mirror_post":
+        return (*build_mirror_post(rng, index, articles * article_chars // 2), fmt)
+    if fmt == "plain_text":
+        return (*build_plain(rng, index, articles * article_chars // 2), fmt)
+    return (*build_digest(rng, index, articles, article_chars), fmt)
+
+
 def generate_digest(
     rng: random.Random, index: int, articles: int = 6, article_chars: int = 2000
 ) -> str:
@@ -474,26 +576,33 @@ def generate_digest(
 
 
 def iter_digests(
-    count: int, seed: int = 1, articles: int = 6, article_chars: int = 2000
+    count: int, seed: int = 1, articles: int = 6, article_chars: int = 2000, mix: bool = False
 ) -> Iterator[tuple[int, bytes]]:
     """Yield ``(index, utf-8 bytes)`` for files 0..count-1 of a seed."""
     rng = random.Random(seed)
     for index in range(count):
-        yield index, generate_digest(rng, index, articles, article_chars).encode("utf-8")
+        yield index, build_file(rng, index, articles, article_chars, mix)[0].encode("utf-8")
 
 
-def file_name(index: int) -> str:
-    return f"{index:06d}.txt"
+def file_name(index: int, mix: bool = False) -> str:
+    return (
+        f"{index:06d}.md" if mix and FORMATS[index % 4] == "markdown_digest" else f"{index:06d}.txt"
+    )
 
 
 def write_digests(
-    out: Path, count: int, seed: int = 1, articles: int = 6, article_chars: int = 2000
+    out: Path,
+    count: int,
+    seed: int = 1,
+    articles: int = 6,
+    article_chars: int = 2000,
+    mix: bool = False,
 ) -> int:
-    """Write ``out/NNNNNN.txt`` files one at a time; return the bytes written."""
+    """Write ``out/NNNNNN.txt`` (and ``.md``) files one at a time; return the bytes written."""
     out.mkdir(parents=True, exist_ok=True)
     total = 0
-    for index, data in iter_digests(count, seed, articles, article_chars):
-        (out / file_name(index)).write_bytes(data)
+    for index, data in iter_digests(count, seed, articles, article_chars, mix):
+        (out / file_name(index, mix)).write_bytes(data)
         total += len(data)
     return total
 
@@ -502,7 +611,9 @@ def write_digests(
 # Self-check against the real parser
 
 
-def check(count: int, seed: int = 1, articles: int = 6, article_chars: int = 2000) -> list[str]:
+def check(
+    count: int, seed: int = 1, articles: int = 6, article_chars: int = 2000, mix: bool = False
+) -> list[str]:
     """Parse ``count`` generated files; return one line per problem found."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from articles.parsing import norm, parse
@@ -511,19 +622,26 @@ def check(count: int, seed: int = 1, articles: int = 6, article_chars: int = 200
     seen: set[str] = set()
     rng = random.Random(seed)
     for index in range(count):
-        text, titles = build_digest(rng, index, articles, article_chars)
+        text, titles, fmt = build_file(rng, index, articles, article_chars, mix)
         digest = parse(text.encode("utf-8"))
         got = [a.title for a in digest.articles]
+        if digest.format != fmt:
+            problems.append(f"file {index}: {fmt} read as {digest.format}")
         if got != titles:
             problems.append(f"file {index}: expected {titles}, parsed {got}")
-        for a in digest.articles:
-            if not a.subtitle:
-                problems.append(f"file {index}: {a.title!r} lost its subtitle")
         if digest.warnings:
             problems.append(f"file {index}: warnings {digest.warnings}")
-        if not (digest.origin_url or "").startswith("https://blog.51cto.com/"):
+        if fmt in ("mangled_digest", "markdown_digest"):
+            for a in digest.articles:
+                if not a.subtitle:
+                    problems.append(f"file {index}: {a.title!r} lost its subtitle")
+        if fmt == "mangled_digest" and not (digest.origin_url or "").startswith(
+            "https://blog.51cto.com/"
+        ):
             problems.append(f"file {index}: origin URL {digest.origin_url!r}")
-        if not (digest.page_url or "").startswith("http://www."):
+        if fmt in ("mangled_digest", "mirror_post") and not (digest.page_url or "").startswith(
+            "http://www."
+        ):
             problems.append(f"file {index}: page URL {digest.page_url!r}")
         for title in titles:
             key = norm(title)
@@ -541,10 +659,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--article-chars", type=int, default=2000, help="Han characters per article")
     ap.add_argument("--out", type=Path, help="folder for NNNNNN.txt files")
     ap.add_argument("--check", action="store_true", help="parse every file with the real parser")
+    ap.add_argument("--mix", action="store_true", help="the four formats in turn")
     args = ap.parse_args(argv)
     if not args.out and not args.check:
         ap.error("give --out DIR, --check, or both")
-    shape = (args.seed, args.articles_per_file, args.article_chars)
+    shape = (args.seed, args.articles_per_file, args.article_chars, args.mix)
     if args.out:
         started = time.perf_counter()
         size = write_digests(args.out, args.files, *shape)

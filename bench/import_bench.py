@@ -11,6 +11,7 @@ re-run speed-up and the peak RSS of the process.
     python bench/import_bench.py --db sqlite --memory-check     # 200 vs 1000 files
     python bench/import_bench.py --files 1000 --without-extras  # no tags, no duplicate checks
     python bench/import_bench.py --files 1000 --without-search-index
+    python bench/import_bench.py --files 1000 --mix              # the four formats in turn
 
 Besides the times it prints the CPU each article cost the importing process,
 its worker processes and the PostgreSQL server (all its processes), and the
@@ -304,13 +305,14 @@ def run(
     profile: int = 0,
     breakdown: bool = False,
     without_search_index: bool = False,
+    mix: bool = False,
 ) -> Result:
     workdir = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
     raw = workdir / "raw"
     sqlite_path = workdir / "bench.sqlite3"
     try:
         started = time.perf_counter()
-        size = write_digests(raw, files, seed)
+        size = write_digests(raw, files, seed, mix=mix)
         generate_s = time.perf_counter() - started
 
         url = f"sqlite:///{sqlite_path}" if db == "sqlite" else fresh_postgres()
@@ -490,6 +492,7 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="do not write the search index (to measure its cost)",
     )
+    ap.add_argument("--mix", action="store_true", help="the four formats in turn (generate --mix)")
     ap.add_argument("--keep", action="store_true", help="keep the files and the database")
     ap.add_argument("--json", action="store_true", help="print the result as one JSON line")
     ap.add_argument("--breakdown", action="store_true", help="time the stages of the first import")
@@ -517,6 +520,7 @@ def main(argv: list[str] | None = None) -> int:
         args.profile,
         args.breakdown,
         args.without_search_index,
+        args.mix,
     )
     if args.json:
         print(json.dumps(asdict(result) | {"speedup": result.speedup}, ensure_ascii=False))

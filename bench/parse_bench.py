@@ -5,6 +5,7 @@ Generates M synthetic digests in memory (or reads real files), then times
 
     python bench/parse_bench.py                      # 200 generated files, best of 3
     python bench/parse_bench.py --files 500 --repeat 5
+    python bench/parse_bench.py --mix                # the four formats in turn
     python bench/parse_bench.py --from samples       # real files (*.txt in a folder)
     python bench/parse_bench.py --profile            # cProfile hot spots of one pass
 """
@@ -31,12 +32,19 @@ TARGET_MB_S = 5.0
 
 
 def load_files(folder: Path) -> list[bytes]:
-    paths = sorted(folder.rglob("*.txt")) if folder.is_dir() else [folder]
+    suffixes = (".txt", ".md", ".markdown")
+    paths = (
+        sorted(p for p in folder.rglob("*") if p.suffix.lower() in suffixes)
+        if folder.is_dir()
+        else [folder]
+    )
     return [p.read_bytes() for p in paths]
 
 
-def generated(count: int, seed: int, articles: int, article_chars: int) -> list[bytes]:
-    return [data for _, data in iter_digests(count, seed, articles, article_chars)]
+def generated(
+    count: int, seed: int, articles: int, article_chars: int, mix: bool = False
+) -> list[bytes]:
+    return [data for _, data in iter_digests(count, seed, articles, article_chars, mix)]
 
 
 def one_pass(files: list[bytes]) -> tuple[float, int]:
@@ -66,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--articles-per-file", type=int, default=6)
     ap.add_argument("--article-chars", type=int, default=2000)
+    ap.add_argument("--mix", action="store_true", help="the four formats in turn")
     ap.add_argument("--from", dest="source", type=Path, help="parse real *.txt files instead")
     ap.add_argument("--repeat", type=int, default=3, help="passes; the best one is reported")
     ap.add_argument("--profile", action="store_true", help="print cProfile hot spots")
@@ -76,8 +85,10 @@ def main(argv: list[str] | None = None) -> int:
         files = load_files(args.source)
         origin = str(args.source)
     else:
-        files = generated(args.files, args.seed, args.articles_per_file, args.article_chars)
-        origin = f"generated, seed {args.seed}"
+        files = generated(
+            args.files, args.seed, args.articles_per_file, args.article_chars, args.mix
+        )
+        origin = f"generated{', mixed formats' if args.mix else ''}, seed {args.seed}"
     if not files:
         ap.error("no files to parse")
     size = sum(len(f) for f in files)

@@ -173,7 +173,10 @@ def simplified(text: str) -> str:
 
 
 def chrome_line(text: str) -> str:
-    """A line as chrome is matched: glosses out, Simplified."""
+    """A line as chrome is matched: glosses out, Simplified. Chrome is short:
+    of a long line only the start is converted (the rest is article text)."""
+    if len(text) > 300:
+        return simplified(strip_glosses(text[:300])) + text[300:]
     return simplified(strip_glosses(text))
 
 
@@ -265,7 +268,8 @@ def trailing_chrome(text: str, body_start: int) -> tuple[int, str | None]:
     lines = [(o, line) for o, line in lines_of(text) if o >= body_start]
     tail = len(lines)
     for i, (_, line) in enumerate(lines):
-        if RELATED_HEADER.match(chrome_line(line)) or PREV_NEXT.match(chrome_line(line)):
+        head = chrome_line(line[:60])  # related and prev/next headers are short
+        if (len(line) <= 60 and RELATED_HEADER.match(head)) or PREV_NEXT.match(head):
             tail = i
             break
     while tail > 0:

@@ -13,6 +13,7 @@ heading boundaries are recovered from the spaces that are left (see
 
 from __future__ import annotations
 
+import functools
 import re
 
 from .common import (
@@ -35,16 +36,25 @@ from .common import (
 )
 
 
+_LOOK_BACK = 2_100
+
+
 def detect(text: str) -> int:
     """How many '#Title' markers start articles."""
-    return len(_article_starts(text, 0, len(text)))
+    return len(_all_starts(text))
+
+
+@functools.lru_cache(maxsize=2)
+def _all_starts(text: str) -> tuple[int, ...]:
+    """Every '#Title' of the text: detect's work, kept for parse."""
+    return tuple(_article_starts(text, 0, len(text)))
 
 
 def parse(text: str, warnings: list[str]) -> Split:
     body_start = leading_chrome_end(text)
     body_end, page_url = trailing_chrome(text, body_start)
 
-    starts = _article_starts(text, body_start, body_end)
+    starts = [s for s in _all_starts(text) if body_start <= s < body_end]
     bounds = starts + [body_end]
     candidates = [(a, _trim_end(text, a, b)) for a, b in zip(bounds, bounds[1:], strict=False)]
 
@@ -95,7 +105,8 @@ def _article_starts(text: str, begin: int, end: int) -> list[int]:
         pos = match.start()
         if PLACEHOLDER.match(text, pos) or BROKEN_HEX_ENTITY.match(text, pos):
             continue
-        before = text[begin:pos].rstrip(" \t\u00a0")
+        # What comes before: the last token is enough (URLs are the longest).
+        before = text[max(begin, pos - _LOOK_BACK) : pos].rstrip(" \t\u00a0")
         if before and before[-1] not in "\r\n":
             last_token = before.rsplit(None, 1)[-1]
             if not (

@@ -75,9 +75,12 @@ class _Heading:
     body: int  # offset after it
 
 
+_ATX_ANYWHERE = re.compile(r"^#{1,6}[ \t]+\S", re.M)
+
+
 def detect(text: str) -> int:
     """Headings written the Markdown way, or front matter."""
-    found = len(_headings(text))
+    found = len(_ATX_ANYWHERE.findall(text))
     if _FRONT_MATTER.match(text):
         found += 2
     return found if found >= 2 else 0
