@@ -113,3 +113,131 @@ def test_the_real_markdown_digest_is_one_article_per_item(real_expected):
     for got, expected in zip(digest.articles, want, strict=True):
         assert expected["link"] in got.links, got.title
     assert digest.published_on and digest.published_on.isoformat() == "2026-02-22"
+
+
+# -- traps of the Markdown digests, one at a time --------------------------------
+
+
+def md(text: str):
+    return parse(text.strip().encode())
+
+
+def test_a_markdown_article_is_one_article_with_its_sections():
+    digest = md(
+        """
+# 我们如何把检索延迟降到十毫秒
+
+先说结论：瓶颈不在向量库，而在序列化。下面按时间顺序讲。
+
+## 背景
+
+线上检索服务的延迟长期在五十毫秒左右，用户能明显感到卡顿。
+
+## 方法
+
+我们把结果的序列化从 JSON 换成了二进制格式，并把热点数据放进了内存。
+"""
+    )
+    (article,) = digest.articles
+    assert article.title == "我们如何把检索延迟降到十毫秒" and digest.title == ""
+    assert [s.heading for s in article.sections] == ["", "背景", "方法"]
+
+
+def test_a_digest_title_with_a_date_keeps_its_items_apart():
+    digest = md(
+        """
+# AI 日报 2026-03-01
+
+## 某实验室开源新的代码模型
+
+模型在多项代码基准上超过了同规模的对手，权重已经可以下载。
+
+## 一家创业公司发布会议纪要助手
+
+它能在会后几分钟内整理出要点和待办事项，目前免费试用。
+"""
+    )
+    assert [a.title for a in digest.articles] == [
+        "某实验室开源新的代码模型",
+        "一家创业公司发布会议纪要助手",
+    ]
+    assert digest.title == "AI 日报 2026-03-01" and str(digest.published_on) == "2026-03-01"
+
+
+def test_a_numbered_bold_list_inside_an_item_stays_in_that_item():
+    digest = md(
+        """
+# AI 周报 第3期
+
+## [某公司发布新一代推理芯片](https://example.com/chip) `#1`
+
+这款芯片主要面向数据中心的推理负载，官方给出了三点改进：
+
+1. **能效**：每瓦性能提高了一倍。
+2. **显存**：单卡显存增加到一百九十二GB。
+
+## [开源社区发布中文评测集](https://example.com/bench) `#2`
+
+评测集覆盖法律、金融和医疗三个领域，共有两千道题。
+"""
+    )
+    assert [a.title for a in digest.articles] == [
+        "某公司发布新一代推理芯片",
+        "开源社区发布中文评测集",
+    ]
+    assert "能效" in " ".join(digest.articles[0].sections[0].paragraphs)
+
+
+def test_item_titles_lose_their_numbers_links_and_tags():
+    digest = md(
+        """
+# 周刊
+
+### 4. [向量库选型笔记](https://example.com/vec) `#4`
+> 选型之前先想清楚数据规模。
+
+正文写了三种向量库在百万级数据上的表现对比，以及各自的运维成本。
+
+### 5. **模型蒸馏实践**
+
+正文介绍了把大模型的能力蒸馏到小模型上的完整流程和常见的坑。
+"""
+    )
+    first, second = digest.articles
+    assert (first.title, first.subtitle) == ("向量库选型笔记", "选型之前先想清楚数据规模。")
+    assert first.links == ["https://example.com/vec"]
+    assert second.title == "模型蒸馏实践"
+
+
+def test_pinyin_glosses_go_but_latin_in_brackets_stays():
+    digest = parse(
+        "當(dāng)前位置: 首頁 > news >正文\n\n網(wǎng)站建設,優(yōu)化推廣,企業建站"
+        "本文介紹大型語(yǔ)言模型(LLM)的部署…本文介紹大型語(yǔ)言模型(LLM)的部署方法。"
+        "我們用一張顯(xiǎn)卡就跑起來了。".encode()
+    )
+    (article,) = digest.articles
+    text = " ".join(p for s in article.sections for p in s.paragraphs)
+    assert "語言模型(LLM)" in text and "(yǔ)" not in text and "(xiǎn)" not in text
+    assert "網站建設" not in text
+
+
+def test_numbered_bold_lines_are_items_when_no_heading_is():
+    digest = md(
+        """
+# AI 早报 2026-03-02
+
+## 产品
+
+**1. 某输入法上线语音改写功能**
+
+用户说完一段话后可以一键改写成书面语，目前只支持中文。
+
+**2. 一款笔记软件接入本地模型**
+
+所有推理都在设备上完成，笔记内容不会上传到服务器。
+"""
+    )
+    assert [(a.title, a.tags) for a in digest.articles] == [
+        ("某输入法上线语音改写功能", ["产品"]),
+        ("一款笔记软件接入本地模型", ["产品"]),
+    ]

@@ -41,9 +41,12 @@ def detect(text: str) -> Format:
 def split(text: str, warnings: list[str]) -> tuple[Format, Split]:
     """The format of ``text`` and what its parser found: at least one article."""
     first = detect(text)
-    # A mirror page with no '#Title' may hold one post; mirror chrome is never
-    # plain text's title line.
-    fallbacks = {Format.MANGLED_DIGEST: [Format.MIRROR_POST]}
+    # A mirror page with no '#Title' may hold one post; Markdown with no
+    # heading to split at is plain text; mirror chrome is never a title line.
+    fallbacks = {
+        Format.MANGLED_DIGEST: [Format.MIRROR_POST],
+        Format.MARKDOWN_DIGEST: [Format.PLAIN_TEXT],
+    }
     for fmt in [first, *fallbacks.get(first, [])]:
         found = _PARSERS[fmt].parse(text, warnings)
         if found.articles:

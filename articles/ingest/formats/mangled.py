@@ -35,7 +35,6 @@ from .common import (
     trim_url,
 )
 
-
 _LOOK_BACK = 2_100
 
 

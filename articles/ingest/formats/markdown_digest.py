@@ -43,6 +43,8 @@ _FRONT_MATTER = re.compile(
 )
 _FRONT_FIELD = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$", re.M)
 _LINK = re.compile(r"(!?)\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_BOLD_NUMBERED = re.compile(r"^\s*(?:\*\*|__)\s*(\d{1,3}\s*[.、)）]\s*[^*_]+?)\s*(?:\*\*|__)\s*$")
+_BOLD_LEVEL = 7
 _ITEM_TAG = re.compile(r"\s*`#\d+`\s*$")
 _ITEM_NUMBER = re.compile(r"`#(\d+)`\s*$")
 _NUMBER = re.compile(r"^\s*\d{1,3}\s*[.、)）]\s*")
@@ -62,6 +64,11 @@ _OVERVIEW = re.compile(
 _LINK_LIST = re.compile(
     r"^(?:相关链接|参考链接|相关阅读|原文链接|参考资料|链接|links?|references?)\s*[:：]?\s*"
     r"(?:\n\s*[-*+]\s*(?:\[[^\]]*\]\([^)]*\)|https?://\S+)\s*)*$",
+    re.IGNORECASE,
+)
+_DIGEST_WORDS = re.compile(
+    r"日报|早报|晚报|周报|周刊|月报|简报|快讯|速递|速览|汇总|精选|资讯|合集|第\s*\d+\s*期"
+    r"|digest|daily|weekly|newsletter|news|roundup",
     re.IGNORECASE,
 )
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
@@ -97,7 +104,13 @@ def parse(text: str, warnings: list[str]) -> Split:
     if not title and title_headings:
         named = [h for h in title_headings if not _is_date(_inline_text(h.text))]
         title = _inline_text((named or title_headings)[0].text)
-    articles = _items(text, rest, headings)
+    if _one_article(title, title_headings, rest, text):
+        # A Markdown article, not a digest: its title heading over sections.
+        head = title_headings[0]
+        article = _item(text, head, _trim(text, head.start, len(text)), [])
+        articles, title = [article] if article else [], ""
+    else:
+        articles = _items(text, rest, headings)
     for article in articles:
         number = _ITEM_NUMBER.search(text[article.start : text.find("\n", article.start)])
         if not article.tags and number and number.group(1) in categories:
@@ -116,6 +129,20 @@ def parse(text: str, warnings: list[str]) -> Split:
 # -- headings -------------------------------------------------------------------
 
 
+def _one_article(
+    title: str, title_headings: list[_Heading], rest: list[_Heading], text: str
+) -> bool:
+    """One title heading that names no digest (no date, no 日报 or weekly)
+    over unmarked headings: an article and its sections."""
+    if len(title_headings) != 1 or _DIGEST_WORDS.search(title) or _DATE.search(title):
+        return False
+    ends = [_next_start(text, h, rest) for h in rest]
+    return not any(
+        (_marked(h) and h.level < _BOLD_LEVEL) or _list_items(text, h.body, end)
+        for h, end in zip(rest, ends, strict=True)
+    )
+
+
 def _headings(text: str) -> list[_Heading]:
     out = []
     fenced = False
@@ -123,8 +150,14 @@ def _headings(text: str) -> list[_Heading]:
         if _FENCE.match(line):
             fenced = not fenced
             continue
-        if not fenced and (match := _ATX.match(line)):
+        if fenced:
+            continue
+        if match := _ATX.match(line):
             out.append(_Heading(len(match.group(1)), match.group(2), offset, offset + len(line)))
+        elif match := _BOLD_NUMBERED.match(line):
+            # "**1. 标题**" on its own line: an item heading written in bold,
+            # deeper than any real heading.
+            out.append(_Heading(_BOLD_LEVEL, match.group(1), offset, offset + len(line)))
     return out
 
 
@@ -193,7 +226,9 @@ def _items(text: str, headings: list[_Heading], everything: list[_Heading]) -> l
         return []
     ends = {id(h): _next_start(text, h, everything) for h in headings}
     lists = {id(h) for h in headings if not _marked(h) and _list_items(text, h.body, ends[id(h)])}
-    marked = [h for h in headings if _marked(h)]
+    marked = [h for h in headings if _marked(h) and h.level < _BOLD_LEVEL] or [
+        h for h in headings if _marked(h)
+    ]
     if marked:
         level = Counter(h.level for h in marked).most_common(1)[0][0]
     else:
