@@ -241,3 +241,13 @@ def test_numbered_bold_lines_are_items_when_no_heading_is():
         ("某输入法上线语音改写功能", ["产品"]),
         ("一款笔记软件接入本地模型", ["产品"]),
     ]
+
+
+def test_a_mirror_post_gets_its_fullwidth_commas_back_between_chinese():
+    digest = parse(
+        "当前位置: 首页 > news >正文\n\n网站建设,网页设计,域名注册\n\n"
+        "网站建设,网页设计,域名注册过去两年,预算都流向了训练…"
+        "过去两年,预算都流向了训练集群,而今年推理芯片开始放量。版本号 v1,v2 不变。".encode()
+    )
+    text = " ".join(p for s in digest.articles[0].sections for p in s.paragraphs)
+    assert "过去两年，预算都流向了训练集群，而今年" in text and "v1,v2" in text

@@ -53,6 +53,9 @@ _SPAM = re.compile(
     r"|1[3-9]\d{9}",
     re.IGNORECASE,
 )
+# These copies turn the fullwidth comma into an ASCII one; between Chinese
+# characters it was fullwidth.
+_FULLWIDTH_COMMA = re.compile(r"(?<=[\u4e00-\u9fff]),(?=[\u4e00-\u9fff])")
 _TOC = re.compile(r"\s*目录\s*")
 _GENERIC_HEADINGS = (*HEADING_WORDS, "目录", "摘要", "概述", "导读", "正文")
 
@@ -89,7 +92,7 @@ def parse(text: str, warnings: list[str]) -> Split:
     end = start + len(text[start:end].rstrip())
     if end <= start:
         return Split([])
-    body = _without_spam(readable(text[start:end]), keywords)
+    body = _FULLWIDTH_COMMA.sub("，", _without_spam(readable(text[start:end]), keywords))
     body = _without_contents(body)
     review = []
     if not title:
