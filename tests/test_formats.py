@@ -251,3 +251,42 @@ def test_a_mirror_post_gets_its_fullwidth_commas_back_between_chinese():
     )
     text = " ".join(p for s in digest.articles[0].sections for p in s.paragraphs)
     assert "过去两年，预算都流向了训练集群，而今年" in text and "v1,v2" in text
+
+
+def test_a_mirror_post_with_its_title_and_byline_after_the_breadcrumb():
+    digest = parse(
+        """當(dāng)前位置: 首頁 > news >正文
+
+上海网站建设网页设计公司
+
+大模型推理服务的三种部署方式
+
+- 作者: 林小北
+- 时间: 2026年03月04日 09:15
+
+上海网站建设,网页设计公司,域名注册查询很多团队第一次上线大模型服务时…
+很多团队第一次上线大模型服务时，都会在云端托管、自建集群和端侧部署之间犹豫。本文比较三种方式的成本。
+
+一、云端托管
+按调用量付费，起步最快，但长期成本最高。
+
+http://www.mirror.example.com/news/1001/
+""".encode()
+    )
+    assert digest.format == "mirror_post" and str(digest.published_on) == "2026-03-04"
+    (article,) = digest.articles
+    assert (article.title, article.byline) == ("大模型推理服务的三种部署方式", "作者: 林小北")
+    assert [s.heading for s in article.sections] == ["", "一、云端托管"]
+    body = " ".join(p for s in article.sections for p in s.paragraphs)
+    assert body.startswith("很多团队第一次上线") and "网站建设" not in body
+    assert digest.page_url == "http://www.mirror.example.com/news/1001/"
+
+
+def test_a_plain_article_may_ask_a_question_in_its_title():
+    digest = parse(
+        "小模型会取代大模型吗？\n\n这个问题最近被问得很多。答案取决于任务。\n\n"
+        "在简单的分类任务上，小模型已经足够好。".encode()
+    )
+    assert digest.format == "plain_text"
+    (article,) = digest.articles
+    assert article.title == "小模型会取代大模型吗？" and not article.needs_review

@@ -80,25 +80,29 @@ def parse(text: str, warnings: list[str]) -> Split:
         ),
         None,
     )
-    title = byline = ""
-    header = ""
-    after = 0
-    if crumb is not None:
-        title, byline = _header(lines[:crumb])
-        header = "\n".join(line for _, line in lines[:crumb])
-        after = crumb + 1
-    start, origin_url, keywords = _post_start(text, lines, after)
+    above = lines[:crumb] if crumb is not None else []
+    rest = [(o, line) for o, line in lines[len(above) + (crumb is not None) :] if line.strip()]
+    keyword_at = _keyword_line(rest)
+    keywords = _keywords(rest[keyword_at][1]) if keyword_at is not None else []
+    between = rest[:keyword_at] if keyword_at is not None else _header_lines(rest)
+    title, byline = _header([*above, *between], keywords)
+    if keyword_at is not None:
+        start, origin_url = _after_keywords(text, rest, keyword_at)
+    else:
+        start = rest[len(between)][0] if len(between) < len(rest) else len(text)
+        origin_url = None
     end, page_url = trailing_chrome(text, start)
     end = start + len(text[start:end].rstrip())
     if end <= start:
         return Split([])
-    body = _FULLWIDTH_COMMA.sub("，", _without_spam(readable(text[start:end]), keywords))
+    body = _FULLWIDTH_COMMA.sub("，", _without_spam(readable(text[start:end]), set(keywords)))
     body = _without_contents(body)
     review = []
     if not title:
         title = first_sentence(_without_generic_heading(body))
         review.append(TITLE_FROM_TEXT)
     article = body_article(title, "", body, start, end, byline=byline, review=review)
+    header = "\n".join(line for _, line in [*above, *between])
     published_on = published_in(header, warnings) or published_in(text[:start], warnings)
     return Split(
         [article] if article else [],
@@ -108,8 +112,33 @@ def parse(text: str, warnings: list[str]) -> Split:
     )
 
 
-def _header(lines: list[tuple[int, str]]) -> tuple[str, str]:
-    """(title, byline) from the lines above the breadcrumb: the title is the
+def _keyword_line(rest: list[tuple[int, str]]) -> int | None:
+    """Which of the first lines is the keyword list (short lines above it)."""
+    for i, (_, line) in enumerate(rest[:8]):
+        if len(_KEYWORD.findall(line[:200])) >= 2:
+            return i
+        if len(line) > 100:
+            return None
+    return None
+
+
+def _keywords(line: str) -> list[str]:
+    return [k.rstrip(",，") for k in _KEYWORD.findall(line[:200])]
+
+
+def _header_lines(rest: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Without a keyword list: the author and time lines on top, and the
+    lines just above them (a title, an SEO title)."""
+    last = -1
+    for i, (_, line) in enumerate(rest[:6]):
+        plain = chrome_line(line).strip()
+        if _AUTHOR.match(plain) or _TIME.match(plain):
+            last = i
+    return rest[: last + 1]
+
+
+def _header(lines: list[tuple[int, str]], keywords: list[str]) -> tuple[str, str]:
+    """(title, byline) from the lines around the breadcrumb: the title is the
     line just above the author and time lines, unless it is spam."""
     title = byline = ""
     previous = ""
@@ -117,55 +146,46 @@ def _header(lines: list[tuple[int, str]]) -> tuple[str, str]:
         plain = chrome_line(line).strip()
         if not plain:
             continue
-        if author := _AUTHOR.match(plain):
+        if _AUTHOR.match(plain):
             byline = clean(readable(line)).lstrip("-•*· ")
-            title = title or _title_candidate(previous)
-            del author
+            title = title or _title_candidate(previous, keywords)
         elif _TIME.match(plain) or PUBLISHED.search(plain):
-            title = title or _title_candidate(previous)
+            title = title or _title_candidate(previous, keywords)
         else:
             previous = line
     return title, byline
 
 
-def _title_candidate(line: str) -> str:
+def _title_candidate(line: str, keywords: list[str]) -> str:
+    """The line, unless it is spam: SEO words, or the first keywords run
+    together (the mirror's SEO title)."""
     line = clean(readable(line))
     if not line or _SPAM.search(line) or len(letters(line)) > 80:
+        return ""
+    if keywords and letters(line).startswith(letters(keywords[0])):
         return ""
     return line
 
 
-def _post_start(text: str, lines: list[tuple[int, str]], first: int) -> tuple[int, str | None, set]:
-    """Where the post starts after the breadcrumb: past the SEO title, the
-    keyword list and the description copy. Returns (offset, origin URL,
-    the keywords)."""
-    rest = [(o, line) for o, line in lines[first:] if line.strip()]
-    if not rest:
-        return len(text), None, set()
-    index = next(
-        (i for i, (_, line) in enumerate(rest[:3]) if len(_KEYWORD.findall(line[:200])) >= 2), None
-    )
-    if index is None:
-        return rest[0][0], None, set()
+def _after_keywords(text: str, rest: list[tuple[int, str]], index: int) -> tuple[int, str | None]:
+    """Where the post starts after the keyword line: past the origin marker
+    and the description copy. Returns (offset, origin URL)."""
     offset, line = rest[index]
-    keywords = {k.rstrip(",，") for k in _KEYWORD.findall(line[:200])}
     cut = offset + line.index(",") if "," in line else offset
     origin_url = None
     if marker := ORIGIN.search(line):
         origin_url = trim_url(marker.group(1))
         cut = offset + marker.start(1) + len(origin_url)
     ellipsis = text.find("…", cut, offset + len(line))
-    if ellipsis >= 0 and not _is_copy_of_what_follows(text, cut, ellipsis):
-        ellipsis = -1
-    if ellipsis < 0:
-        # No description copy: the keyword line is chrome when short, else
-        # the post starts after the last keyword.
-        if len(line) < 150 or index + 1 < len(rest) and not _KEYWORD.search(line[150:]):
-            following = next((o for o, _ in rest if o > offset), len(text))
-            return following, origin_url, keywords
-        last = max(line.rfind(","), line.rfind("，"))
-        return offset + last + 1, origin_url, keywords
-    return _skip_spaces(text, ellipsis + 1), origin_url, keywords
+    if ellipsis >= 0 and _is_copy_of_what_follows(text, cut, ellipsis):
+        return _skip_spaces(text, ellipsis + 1), origin_url
+    # No description copy: a short keyword line is all chrome; in a long one
+    # the post starts after the last keyword.
+    if len(line) < 150:
+        following = next((o for o, _ in rest if o > offset), len(text))
+        return following, origin_url
+    last = max(line.rfind(",", 0, 200), line.rfind("，", 0, 200))
+    return offset + last + 1, origin_url
 
 
 def _is_copy_of_what_follows(text: str, start: int, ellipsis: int) -> bool:

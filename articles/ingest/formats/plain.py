@@ -101,7 +101,8 @@ def first_sentence(text: str, limit: int = 30) -> str:
 
 
 def _is_title_line(line: str) -> bool:
-    return 0 < len(letters(line)) <= _TITLE_MAX and line[-1] not in SENTENCE_END.replace("」", "")
+    """Short, and not ending a sentence (a question or an exclamation may)."""
+    return 0 < len(letters(line)) <= _TITLE_MAX and line[-1] not in "。；;.…，,："
 
 
 def _paragraph_breaks(body: str) -> str:
