@@ -14,6 +14,7 @@ from django.core.management import call_command
 from articles.models import Article, ArticleTag, Source, Tag, remove_tag
 
 from .conftest import FIXTURES
+from .test_import_command import run
 
 pytestmark = pytest.mark.django_db
 
@@ -21,12 +22,6 @@ FORMATS = FIXTURES / "formats"
 EXPECTED = {
     (e := json.loads(p.read_text()))["file"]: e for p in sorted(FORMATS.glob("*.expected.json"))
 }
-
-
-def run(*args: str) -> str:
-    out = StringIO()
-    call_command("import_articles", *args, stdout=out, stderr=out)
-    return out.getvalue()
 
 
 @pytest.fixture
