@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 import unicodedata
 
 import pytest
@@ -13,7 +15,7 @@ import pytest
 from articles.ingest.formats import detect
 from articles.parsing import Format, parse
 
-from .conftest import FIXTURES, NO_SHARED, SHARED_SAMPLES
+from .conftest import FIXTURES, NO_SHARED, ROOT, SHARED_SAMPLES
 
 FORMATS = FIXTURES / "formats"
 REAL = SHARED_SAMPLES / "real"
@@ -290,3 +292,13 @@ def test_a_plain_article_may_ask_a_question_in_its_title():
     assert digest.format == "plain_text"
     (article,) = digest.articles
     assert article.title == "小模型会取代大模型吗？" and not article.needs_review
+
+
+def test_the_parser_imports_no_django():
+    code = (
+        "import sys, articles.parsing, articles.ingest.formats; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
