@@ -47,11 +47,6 @@ def fingerprint(text: str) -> str:
     return _fingerprint(normalise(text))
 
 
-def sketch(text: str) -> list[int]:
-    """The KEPT smallest hashes of the text's shingles, ascending."""
-    return _sketch(normalise(text))
-
-
 def measure(text: str, sections_html: list[str]) -> tuple[str, list[int], list[int]]:
     """(fingerprint, sketch, anchors) of an article, normalising once."""
     flat = normalise(text)
@@ -78,7 +73,7 @@ def _sketch(flat: str) -> list[int]:
 def similarity(a: list[int], b: list[int]) -> float:
     """Estimated Jaccard similarity of the texts behind two sketches.
 
-    >>> similarity(sketch("一二三四五六七八九十" * 3), sketch("一二三四五六七八九十" * 3))
+    >>> similarity(_sketch("一二三四五六七八九十" * 3), _sketch("一二三四五六七八九十" * 3))
     1.0
     """
     if not a or not b:

@@ -108,10 +108,6 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def import_file(path: Path) -> FileResult:
-    return next(import_files([path], workers=0))
-
-
 # Files prepared ahead of the one being written, per worker: bounds memory.
 _AHEAD = 4
 

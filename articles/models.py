@@ -132,12 +132,6 @@ class ArticleQuerySet(models.QuerySet["Article"]):
         ]
         return published[:limit]
 
-    def search(self, text: str) -> ArticleQuerySet:
-        """The articles matching what a reader typed (see articles.search)."""
-        from .search import matching, parse_query
-
-        return matching(self, parse_query(text))
-
 
 class Article(models.Model):
     class Status(models.TextChoices):
@@ -421,7 +415,7 @@ class ArticleTag(models.Model):
 
 class RemovedTag(models.Model):
     """An automatic tag an editor took off an article: automatic tagging
-    never puts it back (see ``add_automatic_tags``)."""
+    never puts it back."""
 
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="removed_tags", verbose_name=_("article")
@@ -451,21 +445,6 @@ def remove_tag(article: Article, tag: Tag) -> bool:
         RemovedTag.objects.get_or_create(article=article, tag=tag)
     tagging.delete()
     return True
-
-
-def add_automatic_tags(article: Article, tags: list[Tag]) -> list[Tag]:
-    """Tags found by automatic tagging, minus those an editor removed."""
-    removed = set(article.removed_tags.values_list("tag_id", flat=True))
-    added = []
-    for tag in tags:
-        if tag.id in removed:
-            continue
-        _, created = ArticleTag.objects.get_or_create(
-            article=article, tag=tag, defaults={"origin": ArticleTag.Origin.AUTO}
-        )
-        if created:
-            added.append(tag)
-    return added
 
 
 class Bookmark(models.Model):

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import OperationalError, connection, transaction
-from django.db.models.expressions import RawSQL
 
 from .models import Article, ArticleTag, Link, Section, Tag
 from .searchtext import (
@@ -238,19 +237,6 @@ def _matching_ids_sql(terms: list[str]) -> tuple[str, list[str]]:
         f"SELECT rowid & {_ID_MASK} FROM articles_search WHERE articles_search MATCH %s",
         [_fts5_match(terms)],
     )
-
-
-def matching(queryset, query: Query):
-    """Filter a queryset of articles by the query's text, tags and dates."""
-    where, params = _conditions(query, published_only=False)
-    if query.terms:
-        sql, term_params = _matching_ids_sql(query.terms)
-        where.append(f"a.id IN ({sql})")
-        params.extend(term_params)
-    if not where:
-        return queryset
-    sql = "SELECT a.id FROM articles_article a WHERE " + " AND ".join(where)
-    return queryset.filter(id__in=RawSQL(sql, params))
 
 
 @dataclass

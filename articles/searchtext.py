@@ -155,10 +155,6 @@ class Query:
     date_from: date | None = None
     date_to: date | None = None
 
-    @property
-    def has_text(self) -> bool:
-        return bool(self.terms or self.excluded)
-
 
 MAX_QUERY_LENGTH = 500
 _QUERY_TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')

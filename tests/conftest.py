@@ -48,14 +48,14 @@ def _without_vocabulary(request):
 @pytest.fixture
 def digest(tmp_path):
     """Two imported articles: 智谱 (lead + 2 headed sections), DeepSeek (lead + 2)."""
-    from articles import importer
     from articles.models import Source
 
+    from .factories import import_one
     from .rawfiles import ARTICLE_ONE, ARTICLE_TWO, chrome
 
     path = tmp_path / "d.txt"
     path.write_text(chrome(f"{ARTICLE_ONE} {ARTICLE_TWO}"))
-    importer.import_file(path)
+    import_one(path)
     return Source.objects.get()
 
 

@@ -6,6 +6,7 @@ import hashlib
 import itertools
 from datetime import date
 
+from articles.importer import FileResult, import_files
 from articles.models import Article, ArticleTag, Link, Section, Source, Tag
 
 _numbers = itertools.count(1)
@@ -59,3 +60,8 @@ def make_article(
         tag, _ = Tag.objects.get_or_create(name=name)
         ArticleTag.objects.create(article=article, tag=tag)
     return article
+
+
+def import_one(path) -> FileResult:
+    """Import one raw file in this process, as the command would."""
+    return next(import_files([path], workers=0))

@@ -3,9 +3,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from articles.importer import import_file
 from articles.models import Article, Section, Source, Tag
 
+from .factories import import_one
 from .rawfiles import ARTICLE_ONE, chrome
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def article(tmp_path):
     (tmp_path / "one.txt").write_text(chrome(ARTICLE_ONE))
-    import_file(tmp_path / "one.txt")
+    import_one(tmp_path / "one.txt")
     return Article.objects.get()
 
 

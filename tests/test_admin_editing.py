@@ -7,16 +7,16 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from articles import importer
+from articles import autotag
 from articles.models import (
     Article,
     ArticleTag,
     RemovedTag,
     Tag,
     TagAlias,
-    add_automatic_tags,
 )
 
+from .factories import import_one
 from .rawfiles import ARTICLE_ONE, chrome
 
 pytestmark = pytest.mark.django_db
@@ -105,7 +105,7 @@ def test_the_source_page_shows_the_split_view(client, editor, digest):
 def test_unsure_articles_wait_in_the_review_queue(client, editor, tmp_path):
     path = tmp_path / "bad.txt"
     path.write_text(chrome("#一篇很短的 就这样。 " + ARTICLE_ONE))
-    importer.import_file(path)
+    import_one(path)
     short = Article.objects.get(position=1)
     assert "title looks cut" in short.review_reasons
     assert any(r.startswith("very short") for r in short.review_reasons)
@@ -143,20 +143,20 @@ def test_bulk_tag_actions_and_removed_automatic_tags_stay_removed(client, editor
     assert set(Article.objects.filter(tags__name="开源")) == {zhipu, deepseek}
 
     moe = Tag.objects.create(name="MoE")
-    assert add_automatic_tags(deepseek, [moe]) == [moe]
+    assert autotag.apply(deepseek, ["MoE"], {"MoE": moe.pk}) == (1, 0)
     client.post(
         changelist,
         {"action": "remove_tag", "_selected_action": [deepseek.pk], "apply": "1", "tag": "moe"},
     )
     assert not ArticleTag.objects.filter(article=deepseek, tag=moe).exists()
     assert RemovedTag.objects.filter(article=deepseek, tag=moe).exists()
-    assert add_automatic_tags(deepseek, [moe]) == []  # never put back
+    assert autotag.apply(deepseek, ["MoE"], {"MoE": moe.pk}) == (0, 0)  # never put back
 
 
 def test_removing_an_automatic_tag_inline_is_remembered(client, editor, digest):
     zhipu, _ = digest.articles.order_by("position")
     tag = Tag.objects.create(name="智谱")
-    add_automatic_tags(zhipu, [tag])
+    autotag.apply(zhipu, ["智谱"], {"智谱": tag.pk})
     client.force_login(editor)
     url = reverse("admin:articles_article_change", args=[zhipu.pk])
     form = client.get(url).context["adminform"].form

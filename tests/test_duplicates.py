@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from articles import dedupe, importer
+from articles import dedupe
 from articles.models import Appearance, Article, Source
 
 from .conftest import NO_SHARED, PROJECT_SAMPLES, SHARED_EXAMPLE
+from .factories import import_one
 from .rawfiles import ARTICLE_ONE, ARTICLE_TWO, chrome
 
 pytestmark = pytest.mark.django_db
@@ -45,8 +46,8 @@ def test_a_digest_from_two_mirrors_is_stored_once_with_two_sources(example, tmp_
     )
     second = tmp_path / "mirror2.txt"
     second.write_text(other, encoding="utf-8")
-    first = importer.import_file(example)
-    again = importer.import_file(second)
+    first = import_one(example)
+    again = import_one(second)
     assert first.articles >= 3 and again.status == "imported" and again.articles == 0
     assert Source.objects.count() == 2 and Article.objects.count() == first.articles
     mirror = Source.objects.get(filename="mirror2.txt")
@@ -75,7 +76,7 @@ PARAGRAPHS = [
 def test_a_copy_with_a_paragraph_cut_is_a_hidden_near_duplicate(tmp_path, client, eve):
     original = tmp_path / "a.txt"
     original.write_text(chrome(long_article("模型评测报告", PARAGRAPHS)))
-    importer.import_file(original)
+    import_one(original)
     cut = tmp_path / "b.txt"
     cut.write_text(
         chrome(
@@ -83,7 +84,7 @@ def test_a_copy_with_a_paragraph_cut_is_a_hidden_near_duplicate(tmp_path, client
             page="http://m2.example/1",
         )
     )
-    importer.import_file(cut)
+    import_one(cut)
     first, copy = Article.objects.order_by("id")
     assert copy.duplicate_of == first and copy.status == Article.Status.HIDDEN
     assert [
@@ -103,10 +104,10 @@ def test_a_copy_with_a_paragraph_cut_is_a_hidden_near_duplicate(tmp_path, client
 def test_a_different_article_on_the_same_topic_is_not_a_duplicate(tmp_path):
     one = tmp_path / "a.txt"
     one.write_text(chrome(f"{ARTICLE_ONE} {ARTICLE_TWO}"))
-    importer.import_file(one)
+    import_one(one)
     other = [p.replace("模型", "芯片").replace("基准", "功耗") for p in PARAGRAPHS]
     two = tmp_path / "b.txt"
     two.write_text(chrome(long_article("智谱开源新模型的芯片版", other)))
-    importer.import_file(two)
+    import_one(two)
     assert Article.objects.filter(duplicate_of__isnull=False).count() == 0
     assert Article.objects.filter(status=Article.Status.PUBLISHED).count() == 3

@@ -12,7 +12,7 @@ from articles.models import Article, ArticleTag, Link, RemovedTag, Tag, TagAlias
 from articles.tagging import MIN_MENTIONS, Tagger
 
 from .conftest import NO_SHARED, PROJECT_SAMPLES, SHARED_EXAMPLE
-from .factories import make_article
+from .factories import import_one, make_article
 
 # -- the rules (no database) ----------------------------------------------------
 
@@ -156,7 +156,7 @@ def test_a_new_tag_is_found_on_the_next_import_and_by_retag(tmp_path):
     assert list(article.tags.all()) == [tag]
     path = tmp_path / "d.txt"
     path.write_text(chrome(ARTICLE_ONE.replace("智谱开源新模型", "智谱与Foobarium开源新模型")))
-    importer.import_file(path)
+    import_one(path)
     assert Tag.objects.get(name="Foobarium").articles.count() == 2
 
 

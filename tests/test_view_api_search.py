@@ -3,9 +3,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from articles import importer
 from articles.models import Article, ArticleTag, Tag
 
+from .factories import import_one
 from .rawfiles import ARTICLE_ONE, ARTICLE_TWO, chrome
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +16,7 @@ URL = "/api/search"
 def articles(tmp_path):
     path = tmp_path / "d.txt"
     path.write_text(chrome(f"{ARTICLE_ONE} {ARTICLE_TWO}"))
-    importer.import_file(path)
+    import_one(path)
     zhipu, deepseek = Article.objects.order_by("position")
     tag = Tag.objects.create(name="开源")
     ArticleTag.objects.create(article=zhipu, tag=tag)

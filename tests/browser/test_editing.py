@@ -9,9 +9,9 @@ from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
-from articles import importer
 from articles.models import Article, Source
 
+from ..factories import import_one
 from ..rawfiles import ARTICLE_ONE, ARTICLE_TWO, chrome
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def digest(tmp_path, django_user_model) -> Source:
     path = tmp_path / "d.txt"
     path.write_text(chrome(f"{ARTICLE_ONE} {ARTICLE_TWO}"))
-    importer.import_file(path)
+    import_one(path)
     # A transactional test starts from a flushed database: make the Editors
     # group again the way its data migration does.
     migration = importlib.import_module("articles.migrations.0005_editors_group")

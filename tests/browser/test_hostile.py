@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from articles import importer
 from articles.models import Article
 
+from ..factories import import_one
 from ..rawfiles import chrome
 from ..test_hostile import HOSTILE_ARTICLE
 
@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_no_script_from_an_imported_article_runs(page, live_server, tmp_path):
     path = tmp_path / "evil.txt"
     path.write_text(chrome(HOSTILE_ARTICLE))
-    importer.import_file(path)
+    import_one(path)
     article = Article.objects.get(title__startswith="恶意文章")
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
