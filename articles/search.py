@@ -169,34 +169,6 @@ def rebuild() -> int:
     return len(ids)
 
 
-SQLITE_SCHEMA = [
-    # Tokens come from articles.searchtext, so the tokenizer only splits on
-    # spaces. The table keeps its content: before SQLite 3.43 a contentless
-    # table cannot delete. The one-character prefix index makes `熊*` and the
-    # last letter of `GPT-4o` one doclist read instead of a merge of
-    # thousands (1.5 s for `的` at 100,000 articles without it).
-    "CREATE VIRTUAL TABLE articles_search USING fts5("
-    "title, body, tokenize = 'unicode61 remove_diacritics 0', prefix = '1')",
-    # Title and subtitle weigh five times the body in BM25.
-    "INSERT INTO articles_search (articles_search, rank) VALUES ('rank', 'bm25(5.0, 1.0)')",
-    # Which index row (rowid = recency key) belongs to which article.
-    "CREATE TABLE articles_search_key (article_id INTEGER PRIMARY KEY, key INTEGER NOT NULL)",
-]
-POSTGRES_SCHEMA = [
-    "CREATE TABLE articles_search ("
-    " article_id bigint PRIMARY KEY"
-    "  REFERENCES articles_article (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,"
-    " key bigint NOT NULL,"
-    " document tsvector NOT NULL)",
-    # The GIN index also holds the recency key (btree_gin, a trusted contrib
-    # extension): a search takes the newest matches of its tokens from the
-    # index alone (see _postgres_matches). Migration 0015 brings it here.
-    "CREATE EXTENSION IF NOT EXISTS btree_gin",
-    "CREATE INDEX articles_search_document ON articles_search USING gin (document, (key + 0))",
-    "CREATE INDEX articles_search_recent ON articles_search (key DESC)",
-]
-
-
 # --------------------------------------------------------------------------
 # Queries
 

@@ -305,16 +305,6 @@ def test_reading_time_is_stored_at_import_and_follows_the_sections(imported):
     assert article.reading_minutes == 1
 
 
-def test_the_migration_fills_in_the_reading_time_of_existing_articles(imported):
-    from django.apps import apps
-
-    migration = importlib.import_module("articles.migrations.0014_article_reading_minutes")
-    imported("#旧文章 副标题 " + "旧" * 1190 + "。")
-    Article.objects.update(reading_minutes=1)  # as the column's default left it
-    migration.fill_reading_minutes(apps, None)
-    assert Article.objects.get().reading_minutes == 3
-
-
 def test_hidden_articles_are_not_found(two_articles):
     zhipu, _ = two_articles
     zhipu.status = Article.Status.HIDDEN

@@ -24,7 +24,7 @@ def digest(tmp_path, django_user_model) -> Source:
     import_one(path)
     # A transactional test starts from a flushed database: make the Editors
     # group again the way its data migration does.
-    migration = importlib.import_module("articles.migrations.0005_editors_group")
+    migration = importlib.import_module("articles.migrations.0003_editors_group")
     migration.create_editors(django_apps, None)
     editor = django_user_model.objects.create_user(
         "ed", password="a-long-passphrase-9", is_staff=True

@@ -1,4 +1,5 @@
-"""The starting tag vocabulary, and kinds for the links imported before."""
+"""The starting tag vocabulary (articles/data/vocabulary.py). Idempotent: a
+name or alias already here, an editor's tag for one, is left as it is."""
 
 from django.db import migrations
 from django.utils.text import slugify
@@ -28,19 +29,14 @@ def load_vocabulary(apps, schema_editor):
                 taken.add(alias.lower())
 
 
-def classify_links(apps, schema_editor):
-    from articles.links import classify
+def unload_vocabulary(apps, schema_editor):
+    from articles.data.vocabulary import VOCABULARY
 
-    Link = apps.get_model("articles", "Link")
-    for link in Link.objects.all().iterator():
-        found = classify(link.url)
-        Link.objects.filter(pk=link.pk).update(kind=found.kind, label=found.label[:200])
+    names = [name for name, _, _ in VOCABULARY]
+    apps.get_model("articles", "Tag").objects.filter(name__in=names, articletag=None).delete()
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0007_tag_kinds_and_link_kinds")]
+    dependencies = [("articles", "0003_editors_group")]
 
-    operations = [
-        migrations.RunPython(load_vocabulary, migrations.RunPython.noop),
-        migrations.RunPython(classify_links, migrations.RunPython.noop),
-    ]
+    operations = [migrations.RunPython(load_vocabulary, unload_vocabulary)]
