@@ -8,10 +8,12 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("News")
 
     def ready(self) -> None:
+        # The admin classes live in articles.editorial (Django looks for "admin").
         # The search index follows every change of an article or a section,
         # in the same transaction (articles.search.sync).
-        from . import search
-        from .models import Article, Section
+        from articles import search
+        from articles.editorial import admin  # noqa: F401
+        from articles.models import Article, Section
 
         def article_changed(sender, instance, **kwargs) -> None:
             search.sync([instance.pk])
@@ -21,7 +23,7 @@ class ArticlesConfig(AppConfig):
 
         from django.contrib.auth.signals import user_logged_in
 
-        from .readers import make_pending_bookmark
+        from articles.readers.bookmarks import make_pending_bookmark
 
         user_logged_in.connect(make_pending_bookmark, dispatch_uid="pending-bookmark")
 

@@ -616,7 +616,7 @@ def check(
 ) -> list[str]:
     """Parse ``count`` generated files; return one line per problem found."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from articles.parsing import norm, parse
+    from articles.ingest.parsing import norm, parse
 
     problems: list[str] = []
     seen: set[str] = set()

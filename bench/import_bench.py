@@ -71,13 +71,13 @@ def switch_off_extras(workers_only: bool = False) -> None:
     this script as its main module again: the environment variable brings
     them here, and they switch off their half (the measuring).
     """
-    from articles import dedupe
+    from articles.ingest import dedupe
 
     os.environ[WITHOUT_EXTRAS] = "1"
     dedupe.measure = lambda text, sections_html: ("", [], [])
     if workers_only:
         return
-    from articles import autotag, importer, tagging
+    from articles.ingest import autotag, importer, tagging
 
     autotag.current = lambda: (tagging.Tagger([]), {})
     importer._new_articles = lambda source, prepared, which: which
@@ -207,8 +207,8 @@ def cpu_seconds() -> dict[str, float]:
 # Parsing and rendering run in the worker processes, out of reach of these
 # wrappers: the breakdown covers the importing process, i.e. the writes.
 STAGES = [
-    ("articles.importer", "make_slug", "make_slug"),
-    ("articles.importer", "sha256_of", "sha256"),
+    ("articles.ingest.importer", "make_slug", "make_slug"),
+    ("articles.ingest.importer", "sha256_of", "sha256"),
 ]
 
 

@@ -1,4 +1,4 @@
-"""Parser throughput: ``articles.parsing.parse`` alone, in one process.
+"""Parser throughput: ``articles.ingest.parsing.parse`` alone, in one process.
 
 Generates M synthetic digests in memory (or reads real files), then times
 ``parse()`` over all of them and prints MB/s of raw bytes and articles/s.
@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from generate import iter_digests  # noqa: E402
 
-from articles.parsing import parse  # noqa: E402
+from articles.ingest.parsing import parse  # noqa: E402
 
 TARGET_MB_S = 5.0
 
@@ -69,7 +69,7 @@ def profile(files: list[bytes], top: int) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description="Time articles.parsing.parse().")
+    ap = argparse.ArgumentParser(description="Time articles.ingest.parsing.parse().")
     ap.add_argument("--files", type=int, default=200, help="generated files (default 200)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--articles-per-file", type=int, default=6)

@@ -97,7 +97,7 @@ def build(articles: int, per_file: int, seed: int) -> float:
     from django.core.management import call_command
     from generate import generate_digest
 
-    from articles import importer
+    from articles.ingest import importer
     from articles.models import Article
 
     call_command("migrate", verbosity=0)

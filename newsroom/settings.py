@@ -112,8 +112,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True  # failures only: no record of every reader's logins
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "articles.logins.client_ip"
-AXES_USERNAME_CALLABLE = "articles.logins.attempt_username"
+AXES_CLIENT_IP_CALLABLE = "articles.readers.accounts.client_ip"
+AXES_USERNAME_CALLABLE = "articles.readers.accounts.attempt_username"
 # Reverse proxies in front that append the client's address to
 # X-Forwarded-For. 0: the header is ignored (anyone can send one).
 TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
@@ -145,7 +145,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
-                "articles.context_processors.site",
+                "articles.views.context_processors.site",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],

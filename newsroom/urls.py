@@ -1,22 +1,22 @@
 from django.contrib import admin
 from django.urls import include, path, register_converter
 
-from articles import converters, readers, views
-from articles.feeds import ArticleFeed
+from articles.views import api, converters, pages, readers
+from articles.views.feeds import ArticleFeed
 
 register_converter(converters.Text, "text")
 register_converter(converters.Id, "id")
 
 urlpatterns = [
-    path("", views.index, name="index"),
-    path("articles/<id:pk>/<text:slug>/", views.article_detail, name="article"),
-    path("tags/", views.tag_list, name="tags"),
-    path("tags/<text:slug>/", views.tag_detail, name="tag"),
+    path("", pages.index, name="index"),
+    path("articles/<id:pk>/<text:slug>/", pages.article_detail, name="article"),
+    path("tags/", pages.tag_list, name="tags"),
+    path("tags/<text:slug>/", pages.tag_detail, name="tag"),
     path("tags/<text:slug>/feed/", ArticleFeed(), name="tag-feed"),
-    path("digests/", views.digest_list, name="digests"),
-    path("digests/<id:pk>/", views.digest_detail, name="digest"),
+    path("digests/", pages.digest_list, name="digests"),
+    path("digests/<id:pk>/", pages.digest_detail, name="digest"),
     path("feed/", ArticleFeed(), name="feed"),
-    path("bookmarks/", views.bookmark_list, name="bookmarks"),
+    path("bookmarks/", pages.bookmark_list, name="bookmarks"),
     path("bookmarks/<id:pk>/", readers.bookmark, name="bookmark"),
     path("bookmarks/<id:pk>/note/", readers.bookmark_note, name="bookmark-note"),
     path("bookmarks/export.<str:fmt>", readers.bookmarks_export, name="bookmarks-export"),
@@ -26,8 +26,8 @@ urlpatterns = [
     path("lists/<id:pk>/", readers.reading_list, name="reading-list"),
     path("lists/<id:pk>/<str:action>/", readers.reading_list_change, name="reading-list-change"),
     path("l/<text:token>/", readers.shared_list, name="shared-list"),
-    path("api/search", views.api_search, name="api-search"),
-    path("healthz", views.healthz, name="healthz"),
+    path("api/search", api.api_search, name="api-search"),
+    path("healthz", pages.healthz, name="healthz"),
     path("accounts/signup/", readers.signup, name="signup"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -6,7 +6,7 @@ import hashlib
 import itertools
 from datetime import date
 
-from articles.importer import FileResult, import_files
+from articles.ingest.importer import FileResult, import_files
 from articles.models import Article, ArticleTag, Link, Section, Source, Tag
 
 _numbers = itertools.count(1)

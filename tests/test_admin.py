@@ -109,8 +109,8 @@ def test_section_html_follows_its_markdown():
 def test_every_review_reason_shows_in_the_editors_language():
     from django.utils import translation
 
-    from articles import parsing, review
-    from articles.admin import describe_reason
+    from articles.editorial.admin import describe_reason
+    from articles.ingest import parsing, review
 
     def parsed(title: str, sections: list, subtitle: str = "") -> parsing.Article:
         return parsing.Article(title, subtitle, sections, [], 0, 0)

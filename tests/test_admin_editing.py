@@ -7,7 +7,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from articles import autotag
+from articles.ingest import autotag
 from articles.models import (
     Article,
     ArticleTag,

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from articles.bookmark_files import BadFile, Entry, parse, to_json, to_netscape
+from articles.readers.bookmark_files import BadFile, Entry, parse, to_json, to_netscape
 
 FIREFOX = b"""<!DOCTYPE NETSCAPE-Bookmark-file-1>
 <META HTTP-EQUIV="Content-Type" CONTENT="text/html; charset=UTF-8">

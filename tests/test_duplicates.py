@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from articles import dedupe
+from articles.ingest import dedupe
 from articles.models import Appearance, Article, Source
 
 from .conftest import NO_SHARED, PROJECT_SAMPLES, SHARED_EXAMPLE

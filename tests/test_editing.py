@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from articles import editing
+from articles.editorial import editing
 from articles.models import Article, ArticleTag, Source, Tag
 from articles.search import search
 

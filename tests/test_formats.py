@@ -13,7 +13,7 @@ import unicodedata
 import pytest
 
 from articles.ingest.formats import detect
-from articles.parsing import Format, parse
+from articles.ingest.parsing import Format, parse
 
 from .conftest import FIXTURES, NO_SHARED, ROOT, SHARED_SAMPLES
 
@@ -296,7 +296,7 @@ def test_a_plain_article_may_ask_a_question_in_its_title():
 
 def test_the_parser_imports_no_django():
     code = (
-        "import sys, articles.parsing, articles.ingest.formats; "
+        "import sys, articles.ingest.parsing, articles.ingest.formats; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)

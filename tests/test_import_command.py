@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from articles import importer
+from articles.ingest import importer
 from articles.models import Article, Link, Section, Source
 
 from .rawfiles import ARTICLE_ONE, ARTICLE_TWO, ORIGIN, PAGE, chrome

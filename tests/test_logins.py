@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
-from articles.logins import client_ip
+from articles.readers.accounts import client_ip
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from articles.markup import escape_markdown, paragraphs_to_markdown, render_markdown
+from articles.lib.markup import escape_markdown, paragraphs_to_markdown, render_markdown
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,14 @@ from datetime import date
 
 import pytest
 
-from articles.parsing import NO_STRUCTURE, ParseError, decode_entities, find_urls, parse, parse_text
+from articles.ingest.parsing import (
+    NO_STRUCTURE,
+    ParseError,
+    decode_entities,
+    find_urls,
+    parse,
+    parse_text,
+)
 
 from .conftest import FIXTURES, NO_SHARED, PROJECT_SAMPLES, SHARED_EXAMPLE, SHARED_SAMPLES
 from .rawfiles import ARTICLE_ONE, ARTICLE_TWO, ORIGIN, PAGE, chrome

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from articles.parsing import Article, Section
-from articles.review import reasons
+from articles.ingest.parsing import Article, Section
+from articles.ingest.review import reasons
 
 SENTENCE = "研究团队在新的基准上评测了模型并公布了全部结果。"  # 24 characters
 

@@ -16,10 +16,10 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from articles import importer
+from articles.ingest import importer
 from articles.models import Article, ArticleTag, Section, Source, Tag
 from articles.search import search
-from articles.searchtext import SEPARATOR, index_text, term_phrases
+from articles.search.text import SEPARATOR, index_text, term_phrases
 
 from .conftest import ROOT
 from .factories import import_one
@@ -157,8 +157,8 @@ def test_newest_matches_are_the_same_whatever_the_window(corpus, monkeypatch, wi
     for ids in expected.values():  # newest first, ties to the newer id
         assert ids == sorted(ids, key=lambda i: (keys[i], i), reverse=True)
 
-    monkeypatch.setattr("articles.search.WINDOW", window)
-    monkeypatch.setattr("articles.search.COUNT_CAP", 10)
+    monkeypatch.setattr("articles.search.listing.WINDOW", window)
+    monkeypatch.setattr("articles.search.listing.COUNT_CAP", 10)
     for query, ids in expected.items():
         first = search(query, order="newest", page_size=4)
         assert [h.article.id for h in first.hits] == ids[:4], query
@@ -339,7 +339,7 @@ def test_best_match_ranks_the_newest_pool_then_lists_the_rest_newest_first(impor
     # Dates run against the order of import, so newest is not the last id.
     for day, article in enumerate((fourth, third, second, first), 1):
         dated(article, f"2025-01-0{day}")
-    monkeypatch.setattr("articles.search.RANK_POOL", 2)
+    monkeypatch.setattr("articles.search.listing.RANK_POOL", 2)
 
     # The pool is the two newest matches, ranked: the title hit first. Then
     # the older ones, newest first, whatever their titles.
@@ -361,7 +361,7 @@ SLOW = {
 def test_a_search_that_runs_too_long_is_cut_short(two_articles, monkeypatch):
     from django.db import connection
 
-    from articles import search as search_module
+    from articles.search import listing as search_module
 
     def slow_snippets(*args):
         with connection.cursor() as cursor:
@@ -377,10 +377,10 @@ def test_a_search_that_runs_too_long_is_cut_short(two_articles, monkeypatch):
 
 
 def test_large_counts_are_capped(two_articles, monkeypatch):
-    monkeypatch.setattr("articles.search.COUNT_CAP", 1)
+    monkeypatch.setattr("articles.search.listing.COUNT_CAP", 1)
     results = search("模型", page_size=1)
     assert results.count == 2 and results.count_is_capped
-    monkeypatch.setattr("articles.search.COUNT_CAP", 5)
+    monkeypatch.setattr("articles.search.listing.COUNT_CAP", 5)
     assert not search("模型", page_size=1).count_is_capped
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from articles.searchtext import SEPARATOR, index_text, parse_query, snippet, term_phrases
+from articles.search.text import SEPARATOR, index_text, parse_query, snippet, term_phrases
 
 
 def test_chinese_runs_become_bigrams_and_their_last_character_a_tail():

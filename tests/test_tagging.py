@@ -7,9 +7,10 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from articles import importer, search
+from articles import search
+from articles.ingest import importer
+from articles.ingest.tagging import MIN_MENTIONS, Tagger
 from articles.models import Article, ArticleTag, Link, RemovedTag, Tag, TagAlias, remove_tag
-from articles.tagging import MIN_MENTIONS, Tagger
 
 from .conftest import NO_SHARED, PROJECT_SAMPLES, SHARED_EXAMPLE
 from .factories import import_one, make_article

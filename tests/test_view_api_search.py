@@ -46,7 +46,7 @@ def test_it_filters_by_tag_and_pages_with_a_next_link(client, articles, monkeypa
     ]
     first = client.get(URL, {"q": "模型", "page": 1}).json()
     assert first["count"] == 2 and first["next"] is None
-    monkeypatch.setattr("articles.search.PAGE_SIZE", 1)
+    monkeypatch.setattr("articles.search.listing.PAGE_SIZE", 1)
     page_one = client.get(URL, {"q": "模型"}).json()
     assert page_one["count"] == 2 and len(page_one["results"]) == 1
     assert "page=2" in page_one["next"]

@@ -136,7 +136,7 @@ def test_an_empty_database_explains_how_to_import(client):
 
 
 def test_more_is_a_real_link_and_an_htmx_page_of_hits(client, corpus, monkeypatch):
-    monkeypatch.setattr("articles.search.PAGE_SIZE", 2)
+    monkeypatch.setattr("articles.search.listing.PAGE_SIZE", 2)
     first = client.get("/").content.decode()
     assert 'href="/?page=2"' in first and 'hx-get="/?page=2"' in first
     page_two = client.get("/", {"page": 2}, headers=HTMX)

@@ -6,7 +6,7 @@ how the tokens are made); the SQL is written here, as it was first run.
 from django.db import migrations
 
 SQLITE = [
-    # Tokens come from articles.searchtext, so the tokenizer only splits on
+    # Tokens come from articles.search.text, so the tokenizer only splits on
     # spaces. The table keeps its content: before SQLite 3.43 a contentless
     # table cannot delete. The one-character prefix index makes `熊*` one
     # doclist read instead of a merge of thousands.

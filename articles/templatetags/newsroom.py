@@ -5,7 +5,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from articles.models import Tag, url_context
+from articles.lib.urls import url_context
+from articles.models import Tag
 
 register = template.Library()
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from articles.lib.text import HAN, SENTENCE_END, URL_CHARS  # noqa: F401 (the formats' too)
+
 
 class ParseError(ValueError):
     """A file that cannot be imported; the message is its one-line reason."""
@@ -72,12 +74,9 @@ class Split:
 # --------------------------------------------------------------------------
 # Character classes
 
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _OPEN = "「『《（【〈“‘(\\["
 _CLOSE = "。！？；：」』》）】〉”’…!?"
-SENTENCE_END = "。！？；…!?;.」』”"
 # The characters a URL is made of: it ends where Chinese text or a space starts.
-URL_CHARS = r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]"
 _URL_RE = re.compile(rf"https?://{URL_CHARS}+")
 _URL_TRAILING = ".,;:!?'\""
 

@@ -23,6 +23,7 @@ import re
 
 from .common import (
     BREADCRUMB,
+    HAN,
     HEADING_WORDS,
     ORIGIN,
     PUBLISHED,
@@ -55,7 +56,7 @@ _SPAM = re.compile(
 )
 # These copies turn the fullwidth comma into an ASCII one; between Chinese
 # characters it was fullwidth.
-_FULLWIDTH_COMMA = re.compile(r"(?<=[\u4e00-\u9fff]),(?=[\u4e00-\u9fff])")
+_FULLWIDTH_COMMA = re.compile(rf"(?<=[{HAN}]),(?=[{HAN}])")
 _TOC = re.compile(r"\s*目录\s*")
 _GENERIC_HEADINGS = (*HEADING_WORDS, "目录", "摘要", "概述", "导读", "正文")
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from articles import autotag, importer
+from articles.ingest import autotag, importer
+from articles.ingest.parsing import PARSER_VERSION
 from articles.models import Source
-from articles.parsing import PARSER_VERSION
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from articles import autotag
+from articles.ingest import autotag
 from articles.models import Article
 
 

@@ -1,10 +1,9 @@
 """Full-text search over articles, on SQLite FTS5 or PostgreSQL tsvector.
 
 One layer for every page, feed and the API: :func:`search` takes what a
-reader typed plus filters and returns a page of hits. The index holds the
-tokens of :mod:`articles.searchtext` (Chinese bigrams, Latin words) and is
-kept current by :func:`sync`, which the importer calls and signals trigger
-(see ``apps.py``) inside the transaction that changed the articles.
+reader typed plus filters and returns a page of hits, with snippets, tags
+and facets. The index (:mod:`articles.search.index`) holds the tokens of
+:mod:`articles.search.text` (Chinese bigrams, Latin words).
 """
 
 from __future__ import annotations
@@ -12,162 +11,15 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import OperationalError, connection, transaction
 
-from .models import Article, ArticleTag, Link, Section, Tag
-from .searchtext import (
-    Query,
-    article_minutes,
-    document_tokens,
-    parse_query,
-    plain_text,
-    snippet,
-    term_phrases,
-)
-
-# --------------------------------------------------------------------------
-# The index
-
-
-def _document(article: Article, sections: Iterable[Section]) -> tuple[str, str]:
-    return document_tokens(article.title, article.subtitle, [(s.heading, s.html) for s in sections])
-
-
-def _vendor() -> str:
-    return connection.vendor
-
-
-# Index rows are keyed by recency: the publication day in the high bits, the
-# article id in the low ones. Both engines then walk the matches newest
-# first and stop after a page (FTS5 orders by rowid for free; PostgreSQL
-# walks a b-tree on the key) instead of collecting every match and sorting.
-_ID_BITS = 32
-_ID_MASK = (1 << _ID_BITS) - 1
-
-
-def recency_key(published_on: date, article_id: int) -> int:
-    return (published_on.toordinal() << _ID_BITS) | article_id
-
-
-def sync(article_ids: Iterable[int]) -> None:
-    """Bring the index in line with these articles: (re)index or drop each,
-    and keep each one's reading time in step with its sections."""
-    ids = sorted(set(article_ids))
-    if not ids:
-        return
-    pending = _deferred.get()
-    if pending is not None:
-        pending.update(ids)
-        return
-    for chunk in _chunks(ids, 500):
-        articles = list(
-            Article.objects.filter(id__in=chunk).only(
-                "id", "title", "subtitle", "published_on", "reading_minutes"
-            )
-        )
-        sections: dict[int, list[Section]] = {}
-        for s in Section.objects.filter(article_id__in=chunk).only("article_id", "heading", "html"):
-            sections.setdefault(s.article_id, []).append(s)
-        _delete(chunk)  # those that are gone stay gone
-        _insert([_row(a, *_document(a, sections.get(a.id, []))) for a in articles])
-        changed = []
-        for a in articles:
-            minutes = article_minutes(s.html for s in sections.get(a.id, []))
-            if a.reading_minutes != minutes:
-                a.reading_minutes = minutes
-                changed.append(a)
-        Article.objects.bulk_update(changed, ["reading_minutes"])  # no signal: no loop
-
-
-def index_new(docs: Iterable[tuple[Article, str, str]]) -> None:
-    """Index new articles whose tokens are already known (the importer's
-    workers compute them): ``(article, title tokens, body tokens)``."""
-    _insert([_row(*doc) for doc in docs])
-
-
-def _row(article: Article, title: str, body: str) -> tuple[int, int, str, str]:
-    return (article.id, recency_key(article.published_on, article.id), title, body)
-
-
-def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
-    for i in range(0, len(ids), size):
-        yield ids[i : i + size]
-
-
-def _delete(ids: list[int]) -> None:
-    marks = ",".join(["%s"] * len(ids))
-    with connection.cursor() as cursor:
-        if _vendor() == "postgresql":
-            cursor.execute(f"DELETE FROM articles_search WHERE article_id IN ({marks})", ids)
-            return
-        cursor.execute(
-            "DELETE FROM articles_search WHERE rowid IN"
-            f" (SELECT key FROM articles_search_key WHERE article_id IN ({marks}))",
-            ids,
-        )
-        cursor.execute(f"DELETE FROM articles_search_key WHERE article_id IN ({marks})", ids)
-
-
-def _insert(docs: list[tuple[int, int, str, str]]) -> None:
-    if not docs:
-        return
-    with connection.cursor() as cursor:
-        if _vendor() == "postgresql":
-            cursor.executemany(
-                "INSERT INTO articles_search (article_id, key, document) VALUES (%s, %s, "
-                "setweight(to_tsvector('simple', %s), 'A') || to_tsvector('simple', %s))",
-                docs,
-            )
-            return
-        cursor.executemany(
-            "INSERT INTO articles_search (rowid, title, body) VALUES (%s, %s, %s)",
-            [(key, title, body) for _, key, title, body in docs],
-        )
-        cursor.executemany(
-            "INSERT INTO articles_search_key (article_id, key) VALUES (%s, %s)",
-            [(article_id, key) for article_id, key, _, _ in docs],
-        )
-
-
-_deferred: ContextVar[set[int] | None] = ContextVar("deferred_search_sync", default=None)
-
-
-@contextmanager
-def batch() -> Iterator[None]:
-    """Collect the articles changed inside, and index each once at the end.
-
-    Use it inside the transaction: the index changes with the data or not at
-    all. On an exception nothing is indexed (the transaction rolls back).
-    """
-    if _deferred.get() is not None:
-        yield
-        return
-    changed: set[int] = set()
-    token = _deferred.set(changed)
-    try:
-        yield
-    finally:
-        _deferred.reset(token)
-    sync(changed)
-
-
-def rebuild() -> int:
-    """Drop and rebuild the whole index; returns the number of articles."""
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM articles_search")
-        if _vendor() == "sqlite":
-            cursor.execute("DELETE FROM articles_search_key")
-    ids = list(Article.objects.order_by("id").values_list("id", flat=True))
-    sync(ids)
-    if _vendor() == "sqlite":
-        with connection.cursor() as cursor:  # merge the index into one b-tree: half the size
-            cursor.execute("INSERT INTO articles_search (articles_search) VALUES ('optimize')")
-    return len(ids)
-
+from articles.lib.text import plain_text
+from articles.models import Article, ArticleTag, Link, Section, Tag
+from articles.search.index import ID_MASK, vendor
+from articles.search.text import Query, parse_query, snippet, term_phrases
 
 # --------------------------------------------------------------------------
 # Queries
@@ -200,13 +52,13 @@ def _tsquery(terms: list[str], phrases: bool = True) -> str:
 
 
 def _matching_ids_sql(terms: list[str]) -> tuple[str, list[str]]:
-    if _vendor() == "postgresql":
+    if vendor() == "postgresql":
         return (
             "SELECT article_id FROM articles_search WHERE document @@ to_tsquery('simple', %s)",
             [_tsquery(terms)],
         )
     return (
-        f"SELECT rowid & {_ID_MASK} FROM articles_search WHERE articles_search MATCH %s",
+        f"SELECT rowid & {ID_MASK} FROM articles_search WHERE articles_search MATCH %s",
         [_fts5_match(terms)],
     )
 
@@ -256,7 +108,7 @@ def _searching(ms: int) -> Iterator[None]:
     """The transaction a search runs in: any statement that runs longer than
     ``ms`` is aborted with OperationalError, and on PostgreSQL the planner
     follows _PLANNER (see also _postgres_matches)."""
-    if _vendor() == "postgresql":
+    if vendor() == "postgresql":
         # Local settings end with the transaction, or with the savepoint
         # when it rolls back. Inside an outer transaction they would outlive
         # the search, so put them back by hand there when all went well.
@@ -488,15 +340,15 @@ class _Stream:
                 f" WHERE {where} ORDER BY a.published_on DESC, a.id DESC"
             )
             self.params = params
-        elif _vendor() == "postgresql" and _short_prefix(terms):
+        elif vendor() == "postgresql" and _short_prefix(terms):
             self.sql, self.params = _postgres_walk(terms, where, params)
-        elif _vendor() == "postgresql":
+        elif vendor() == "postgresql":
             self.postgres = (terms, where, params)
             self.sql, self.params = _postgres_matches(*self.postgres)
         else:
             self.sql = (
-                f"SELECT s.rowid & {_ID_MASK} AS aid, s.rowid AS akey FROM articles_search s"
-                f" JOIN articles_article a ON a.id = s.rowid & {_ID_MASK}"
+                f"SELECT s.rowid & {ID_MASK} AS aid, s.rowid AS akey FROM articles_search s"
+                f" JOIN articles_article a ON a.id = s.rowid & {ID_MASK}"
                 f" WHERE s.articles_search MATCH %s AND {where}"
                 " ORDER BY s.rowid DESC"
             )
@@ -635,7 +487,7 @@ def _scores(terms: list[str], pool: list[tuple[int, int]]) -> dict[int, float]:
     if not pool:
         return {}
     with connection.cursor() as cursor:
-        if _vendor() == "postgresql":
+        if vendor() == "postgresql":
             cursor.execute(
                 "SELECT article_id, ts_rank_cd(document, to_tsquery('simple', %s))"
                 " FROM articles_search WHERE article_id = ANY(%s)",
@@ -646,7 +498,7 @@ def _scores(terms: list[str], pool: list[tuple[int, int]]) -> dict[int, float]:
         # is a range of rowids, which it walks in one pass.
         keys = [key for _, key in pool]
         cursor.execute(
-            f"SELECT rowid & {_ID_MASK}, -rank FROM articles_search"
+            f"SELECT rowid & {ID_MASK}, -rank FROM articles_search"
             " WHERE articles_search MATCH %s AND rowid BETWEEN %s AND %s",
             [_fts5_match(terms), min(keys), max(keys)],
         )
@@ -702,7 +554,7 @@ def _listed(ids: Iterable[int]) -> str:
     an array parameter leads PostgreSQL to a plan twice as slow.
     """
     listed = ",".join(str(int(i)) for i in ids)
-    if _vendor() == "postgresql":
+    if vendor() == "postgresql":
         return f"= ANY('{{{listed}}}'::bigint[])"
     return f"IN ({listed})"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .forms import MAX_ID
+from articles.lib.ids import MAX_ID
 
 
 class Text:

@@ -2,24 +2,10 @@ from __future__ import annotations
 
 from django import forms
 
-from .search import BEST, NEWEST
-from .searchtext import MAX_QUERY_LENGTH
-
-# The largest primary key either database holds (a signed 64-bit integer);
-# a larger number would overflow the query instead of finding nothing.
-MAX_ID = 2**63 - 1
-
-
-def id_from(value: object) -> int | None:
-    """A primary key from a request, or None for anything else.
-
-    >>> [id_from(v) for v in ("12", "0", "-1", "１２", "1e309", str(2**63), None)]
-    [12, None, None, None, None, None, None]
-    """
-    if not isinstance(value, str) or not (value.isascii() and value.isdigit()) or len(value) > 19:
-        return None
-    number = int(value)
-    return number if 0 < number <= MAX_ID else None
+from articles.lib.ids import MAX_ID
+from articles.lib.text import without_nul
+from articles.search import BEST, NEWEST
+from articles.search.text import MAX_QUERY_LENGTH
 
 
 class QueryText(forms.CharField):
@@ -32,7 +18,7 @@ class QueryText(forms.CharField):
 
     def to_python(self, value):
         if isinstance(value, str):
-            value = value.replace("\x00", " ")[: self.cut_at]
+            value = without_nul(value, " ")[: self.cut_at]
         return super().to_python(value)
 
 
@@ -48,7 +34,7 @@ class TagNames(forms.Field):
             return []
         if isinstance(value, str):
             value = [value]
-        names = [" ".join(str(v).replace("\x00", " ").split())[:100] for v in value]
+        names = [" ".join(without_nul(str(v), " ").split())[:100] for v in value]
         return list(dict.fromkeys(n for n in names if n))
 
     def validate(self, value: list[str]) -> None:

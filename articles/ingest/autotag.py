@@ -3,9 +3,10 @@ tagging of stored articles. The rules are in articles/tagging.py (pure)."""
 
 from __future__ import annotations
 
-from .models import Article, ArticleTag, RemovedTag, Tag, TagAlias, make_slug
-from .searchtext import plain_text
-from .tagging import Tagger
+from articles.ingest.tagging import Tagger
+from articles.lib.text import plain_text
+from articles.lib.urls import make_slug
+from articles.models import Article, ArticleTag, RemovedTag, Tag, TagAlias
 
 Tagging = tuple[Tagger, dict[str, int]]  # the tagger, and tag ids by name
 

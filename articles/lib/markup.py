@@ -14,7 +14,7 @@ import nh3
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 
-from .parsing import URL_CHARS
+from articles.lib.text import URL_CHARS
 
 ALLOWED_TAGS = frozenset(
     {

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from .parsing import Article
+from articles.ingest.parsing import Article
+from articles.lib.text import SENTENCE_END
 
 LONG = 8_000  # characters of text: two articles glued together?
 SHORT = 150  # an article cut off, or a caption taken for one?
@@ -18,12 +19,12 @@ _DANGLING = re.compile(
     r"(?:[的和与及或在将对把被从向、，,:：;；(（「《“]|\b(?:and|or|of|the|to|with|for|a|an))$"
 )
 # A short paragraph with no sentence end, among long ones: a heading missed?
-_SENTENCE_END = re.compile(r"[。！？!?.…」”\"')）]$")
+_SENTENCE_END = re.compile(f"[{re.escape(SENTENCE_END)}]$")
 
 
 def reasons(article: Article, warnings: list[str] = ()) -> list[str]:
     """
-    >>> from articles.parsing import Article, Section
+    >>> from articles.ingest.parsing import Article, Section
     >>> reasons(Article("智谱开源的", "", [Section("一、背景", ["正文。" * 60])], [], 0, 0))
     ['title looks cut', 'no lead paragraph']
     """

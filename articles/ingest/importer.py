@@ -21,8 +21,11 @@ from django.db import IntegrityError, connection, reset_queries, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from . import autotag, dedupe, parsing, prepare, review, search
-from .models import (
+from articles import search
+from articles.ingest import autotag, dedupe, parsing, prepare, review
+from articles.ingest.tagging import Tagger
+from articles.lib.urls import make_slug
+from articles.models import (
     Appearance,
     Article,
     ArticleSketch,
@@ -31,9 +34,7 @@ from .models import (
     Section,
     SketchEntry,
     Source,
-    make_slug,
 )
-from .tagging import Tagger
 
 
 @dataclass

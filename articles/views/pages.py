@@ -7,16 +7,16 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import Truncator
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from .forms import SearchForm
-from .models import Article, Link, Source, Tag
-from .search import Results, papers_of, search
-from .searchtext import plain_text
+from articles.lib.text import plain_text
+from articles.models import Article, Link, Source, Tag
+from articles.search import Results, papers_of, search
+from articles.views.forms import SearchForm
 
 LISTING = "articles/index.html"
 
@@ -215,36 +215,3 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except DatabaseError:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
-
-
-@require_GET
-def api_search(request: HttpRequest) -> JsonResponse:
-    """``/api/search?q=&tag=&page=``: the search page's results, as JSON."""
-    form = SearchForm(request.GET)
-    if not form.is_valid():
-        return JsonResponse({"errors": form.errors}, status=400)
-    results = search(**form.search_kwargs(), facets=False)
-    next_url = None
-    if results.has_next:
-        query = request.GET.copy()
-        query["page"] = results.page + 1
-        next_url = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
-    return JsonResponse(
-        {
-            "count": results.count,
-            "results": [
-                {
-                    "id": h.article.id,
-                    "url": request.build_absolute_uri(h.article.get_absolute_url()),
-                    "title": h.article.title,
-                    "subtitle": h.article.subtitle,
-                    "published_on": h.article.published_on.isoformat(),
-                    "tags": [t.name for t in h.tags],
-                    "snippet": h.snippet,
-                }
-                for h in results.hits
-            ],
-            "next": next_url,
-        },
-        json_dumps_params={"ensure_ascii": False},
-    )

@@ -19,19 +19,15 @@ from __future__ import annotations
 import html
 import operator
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_TOKEN = re.compile(rf"([{_HAN}]+)|([^\W\d_{_HAN}]+)|(\d+)")
+from articles.lib.text import HAN, fold, plain_text, without_nul
+
+_TOKEN = re.compile(rf"([{HAN}]+)|([^\W\d_{HAN}]+)|(\d+)")
 # Keeps phrases from running from the text into the tails.
 SEPARATOR = "zzzend"
-
-
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).lower()
 
 
 def index_text(text: str) -> str:
@@ -42,7 +38,7 @@ def index_text(text: str) -> str:
     """
     tokens: list[str] = []
     tails: list[str] = []
-    for han, letters, digits in _TOKEN.findall(_fold(text)):
+    for han, letters, digits in _TOKEN.findall(fold(text)):
         if han:
             if len(han) == 1:
                 tokens.append(han)
@@ -57,20 +53,11 @@ def index_text(text: str) -> str:
     return " ".join(tokens)
 
 
-_TAG = re.compile(r"<[^>]*>")
-
-
-def plain_text(section_html: str) -> str:
-    """The text of a section's sanitised HTML (Markdown and the sanitiser
-    escape every ``>`` in text and attributes, so a tag ends at the first one)."""
-    return html.unescape(_TAG.sub(" ", section_html))
-
-
 # Readers take in about 400 Chinese characters or 200 English words a minute.
-_HAN_PER_MINUTE = 400
+HAN_PER_MINUTE = 400
 _WORDS_PER_MINUTE = 200
-_HAN_RUN = re.compile(f"[{_HAN}]+")
-_WORD = re.compile(rf"[^\W{_HAN}]+")
+HAN_RUN = re.compile(f"[{HAN}]+")
+_WORD = re.compile(rf"[^\W{HAN}]+")
 
 
 def reading_minutes(text: str) -> int:
@@ -79,9 +66,9 @@ def reading_minutes(text: str) -> int:
     >>> reading_minutes("字" * 1000 + " plus a few English words")
     3
     """
-    han = sum(map(len, _HAN_RUN.findall(text)))
+    han = sum(map(len, HAN_RUN.findall(text)))
     words = len(_WORD.findall(text))
-    return max(1, round(han / _HAN_PER_MINUTE + words / _WORDS_PER_MINUTE))
+    return max(1, round(han / HAN_PER_MINUTE + words / _WORDS_PER_MINUTE))
 
 
 def article_minutes(sections_html: Iterable[str]) -> int:
@@ -114,7 +101,7 @@ def term_phrases(term: str) -> list[tuple[list[str], bool]]:
     """
     phrases: list[tuple[list[str], bool]] = []
     current: list[str] = []
-    for han, letters, digits in _TOKEN.findall(_fold(term)):
+    for han, letters, digits in _TOKEN.findall(fold(term)):
         if han and len(han) == 1:
             if current:
                 phrases.append((current, False))
@@ -131,7 +118,7 @@ def term_phrases(term: str) -> list[tuple[list[str], bool]]:
 
 
 def _is_han(token: str) -> bool:
-    return bool(re.match(rf"[{_HAN}]", token))
+    return bool(re.match(rf"[{HAN}]", token))
 
 
 # --------------------------------------------------------------------------
@@ -168,7 +155,7 @@ def parse_query(text: str) -> Query:
 tags=['阶跃星辰'], date_from=datetime.date(2025, 1, 1), date_to=None)
     """
     query = Query()
-    text = text.replace("\x00", " ")[:MAX_QUERY_LENGTH]
+    text = without_nul(text, " ")[:MAX_QUERY_LENGTH]
     if text.count('"') % 2:
         text = text.replace('"', " ")  # unbalanced: quotes are plain text
     for match in _QUERY_TOKEN.finditer(text):
@@ -215,10 +202,10 @@ def term_pattern(terms: list[str]) -> re.Pattern[str] | None:
     """
     parts = []
     for term in terms:
-        pieces = [re.escape(p) for p in _PIECES.findall(_fold(term))]
+        pieces = [re.escape(p) for p in _PIECES.findall(fold(term))]
         if not pieces:
             continue
-        start = "" if _is_han(pieces[0][0]) else rf"(?<![^\W_{_HAN}])"
+        start = "" if _is_han(pieces[0][0]) else rf"(?<![^\W_{HAN}])"
         parts.append(start + r"[\W_]*".join(pieces))
     if not parts:
         return None
@@ -227,7 +214,7 @@ def term_pattern(terms: list[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(parts), re.IGNORECASE)
 
 
-_PIECES = re.compile(rf"[{_HAN}]+|[^\W_{_HAN}]+")
+_PIECES = re.compile(rf"[{HAN}]+|[^\W_{HAN}]+")
 
 
 def snippet(text: str, terms: list[str], length: int = SNIPPET_LENGTH) -> str:

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
-from .forms import SearchForm
-from .models import Tag
-from .search import NEWEST, Hit, search
+from articles.models import Tag
+from articles.search import NEWEST, Hit, search
+from articles.views.forms import SearchForm
 
 FEED_SIZE = 50
 # What XML 1.0 cannot carry; imported text and queries may have it.

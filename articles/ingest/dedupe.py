@@ -23,8 +23,9 @@ from __future__ import annotations
 import hashlib
 import heapq
 import re
-import unicodedata
 import zlib
+
+from articles.lib.text import fold
 
 SHINGLE = 5
 KEPT = 64
@@ -40,7 +41,7 @@ def normalise(text: str) -> str:
     >>> normalise("OpenAI 的#xff0c;新模型，  GPT-4o！")
     'openai的新模型gpt4o'
     """
-    return _NOISE.sub("", unicodedata.normalize("NFKC", text).lower())
+    return _NOISE.sub("", fold(text))
 
 
 def fingerprint(text: str) -> str:

@@ -15,9 +15,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from . import editing
-from .forms import id_from
-from .models import (
+from articles.editorial import editing
+from articles.lib.ids import id_from
+from articles.models import (
     Article,
     ArticleTag,
     Link,
@@ -133,7 +133,7 @@ class SourceAdmin(ModelAdmin):
         css = {"all": ["articles/admin.css"]}
 
 
-# articles.review stores its reasons in English (it knows no Django); they
+# articles.ingest.review stores its reasons in English (it knows no Django); they
 # show in the editor's language.
 _REVIEW_REASONS = [
     (r"very long \((?P<n>[\d,]+) characters\)", gettext_lazy("very long (%(n)s characters)")),

@@ -22,11 +22,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import bookmark_files
-from .forms import id_from
-from .models import Article, Bookmark, ReadingList, ReadingListItem, new_list_token
-
-PENDING = "pending_bookmark"
+from articles.lib.ids import id_from
+from articles.lib.text import without_nul
+from articles.models import Article, Bookmark, ReadingList, ReadingListItem, new_list_token
+from articles.readers import bookmark_files
+from articles.readers.bookmarks import PENDING
 
 
 def _back(request: HttpRequest, fallback: str) -> str:
@@ -61,7 +61,7 @@ def bookmark(request: HttpRequest, pk: int) -> HttpResponse:
         state = {"bookmarked": False, "undo_note": note, "removed": mark is not None}
     else:
         mark, _ = Bookmark.objects.get_or_create(user=request.user, article=article)
-        note = request.POST.get("note", "").replace("\x00", "")[:2000]
+        note = without_nul(request.POST.get("note", ""))[:2000]
         if note and not mark.note:
             mark.note = note
             mark.save(update_fields=["note"])
@@ -70,13 +70,6 @@ def bookmark(request: HttpRequest, pk: int) -> HttpResponse:
         context = {"article": article, "next": back, **state}
         return render(request, "articles/bookmark_button.html", context)
     return HttpResponseRedirect(back)
-
-
-def make_pending_bookmark(sender, request, user, **kwargs) -> None:
-    """On login, the bookmark asked for before it (connected in apps.py)."""
-    article_id = request.session.pop(PENDING, None) if request is not None else None
-    if article_id and Article.objects.published().filter(pk=article_id).exists():
-        Bookmark.objects.get_or_create(user=user, article_id=article_id)
 
 
 class NoteForm(forms.Form):

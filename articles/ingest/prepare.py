@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import dedupe, parsing
-from .markup import paragraphs_to_markdown, render_markdown
-from .searchtext import article_minutes, document_tokens, plain_text
-from .tagging import Tagger
+from articles.ingest import dedupe, parsing
+from articles.ingest.tagging import Tagger
+from articles.lib.markup import paragraphs_to_markdown, render_markdown
+from articles.lib.text import plain_text
+from articles.search.text import article_minutes, document_tokens
 
 
 @dataclass
@@ -26,7 +27,7 @@ class Prepared:
     digest: parsing.Digest
     sections: list[list[RenderedSection]]  # per article, in order
     tokens: list[tuple[str, str]]  # per article: search tokens of title, body
-    copies: list[tuple[str, list[int], list[int]]]  # per article: articles.dedupe measures
+    copies: list[tuple[str, list[int], list[int]]]  # per article: articles.ingest.dedupe measures
     tags: list[list[str]]  # per article: the tagger's tag names
     minutes: list[int]  # per article: reading time
 

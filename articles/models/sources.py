@@ -1,44 +1,14 @@
+"""Imported files and what was made of them: sources, articles, sections,
+links, and the measures that find duplicates."""
+
 from __future__ import annotations
 
-import secrets
-from functools import lru_cache
-
-from django.conf import settings
 from django.db import connection, models
-from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from . import links
-from .markup import render_markdown
-
-SLUG_LENGTH = 80
-
-
-def cached_reverse(viewname: str, **kwargs) -> str:
-    """``reverse(viewname, kwargs=kwargs)``, remembered.
-
-    A listing links 20 articles, their digests and ~200 tags, mostly the same
-    ones from one request to the next, and ``reverse()`` took a tenth of a
-    page's time. The script prefix and URLconf are part of the key.
-    """
-    return _reverse(viewname, tuple(kwargs.items()), *url_context())
-
-
-def url_context() -> tuple[str, str]:
-    """What ``reverse()`` depends on besides its arguments: the script prefix
-    and the URLconf of the current thread or request."""
-    return get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
-
-
-@lru_cache(maxsize=16384)
-def _reverse(viewname: str, kwargs: tuple, prefix: str, urlconf: str) -> str:
-    return reverse(viewname, kwargs=dict(kwargs), urlconf=urlconf)
-
-
-def make_slug(text: str, fallback: str = "article") -> str:
-    """A URL slug that keeps Chinese: ``GPT-5 为何迟迟不发`` -> ``gpt-5-为何迟迟不发``."""
-    return slugify(text, allow_unicode=True)[:SLUG_LENGTH].strip("-_") or fallback
+from articles.lib import links
+from articles.lib.markup import render_markdown
+from articles.lib.urls import SLUG_LENGTH, cached_reverse, make_slug
 
 
 class Source(models.Model):
@@ -53,7 +23,7 @@ class Source(models.Model):
     encoding = models.CharField(_("encoding"), max_length=20)
 
     class Format(models.TextChoices):
-        # The values are articles.parsing.Format's.
+        # The values are articles.ingest.parsing.Format's.
         MANGLED_DIGEST = "mangled_digest", _("digest from a mirror page")
         MARKDOWN_DIGEST = "markdown_digest", _("Markdown digest")
         MIRROR_POST = "mirror_post", _("post from a mirror page")
@@ -210,9 +180,10 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         super().save(*args, **kwargs)
-        ArticleTag.objects.filter(article=self).exclude(published_on=self.published_on).update(
+        # ArticleTag, reached through the relation (it lives in models.tags).
+        self.tags.through.objects.filter(article=self).exclude(
             published_on=self.published_on
-        )
+        ).update(published_on=self.published_on)
 
     def get_absolute_url(self) -> str:
         return cached_reverse("article", pk=self.pk, slug=self.slug)
@@ -303,219 +274,6 @@ class Link(models.Model):
         self.kind, self.label = found.kind, found.label[:200]
 
 
-class TagQuerySet(models.QuerySet["Tag"]):
-    def with_counts(self) -> TagQuerySet:
-        """Tags on at least one published article, with ``n`` of them."""
-        published = models.Q(articles__status=Article.Status.PUBLISHED)
-        return self.annotate(n=models.Count("articles", filter=published)).filter(n__gt=0)
-
-    def named(self, name: str) -> TagQuerySet:
-        """Tags called ``name``, by name, slug or alias, whatever the case."""
-        return self.filter(
-            models.Q(name__iexact=name)
-            | models.Q(slug__iexact=name)
-            | models.Q(aliases__name__iexact=name)
-        ).distinct()
-
-
-class Tag(models.Model):
-    class Kind(models.TextChoices):
-        ORG = "org", _("organisation")
-        MODEL = "model", _("model or product")
-        PERSON = "person", _("person")
-        VENUE = "venue", _("venue")
-        TOPIC = "topic", _("topic")
-
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
-    kind = models.CharField(_("kind"), max_length=6, choices=Kind.choices, default=Kind.TOPIC)
-    automatic = models.BooleanField(
-        _("automatic"),
-        default=True,
-        help_text=_("Automatic tagging looks for this tag's name and aliases."),
-    )
-
-    objects = TagQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("tag")
-        verbose_name_plural = _("tags")
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def save(self, *args, **kwargs) -> None:
-        if not self.slug:
-            self.slug = make_slug(self.name, fallback="tag")
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self) -> str:
-        return self.url_of(self.slug)
-
-    @staticmethod
-    def url_of(slug: str) -> str:
-        return cached_reverse("tag", slug=slug)
-
-
-class TagAlias(models.Model):
-    """Another name that means the tag: ``StepFun`` for ``阶跃星辰``."""
-
-    tag = models.ForeignKey(
-        Tag, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("tag")
-    )
-    name = models.CharField(_("name"), max_length=100, unique=True)
-
-    class Meta:
-        verbose_name = _("tag alias")
-        verbose_name_plural = _("tag aliases")
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class ArticleTag(models.Model):
-    class Origin(models.TextChoices):
-        AUTO = "auto", _("set automatically")
-        EDITOR = "editor", _("set by an editor")
-        FILE = "source", _("named by the file")  # a Markdown digest's category
-
-    # No index of their own: article_tag_once starts with the article and
-    # tag_newest with the tag (two fewer indexes to write per tag row).
-    article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, db_index=False, verbose_name=_("article")
-    )
-    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, db_index=False, verbose_name=_("tag"))
-    origin = models.CharField(
-        _("origin"), max_length=6, choices=Origin.choices, default=Origin.EDITOR
-    )
-    # The article's, kept here so that a tag's newest articles are one index
-    # range, whatever the tag's size (Article.save keeps it in step).
-    published_on = models.DateField(_("published on"), editable=False)
-
-    class Meta:
-        verbose_name = _("article tag")
-        verbose_name_plural = _("article tags")
-        constraints = [
-            models.UniqueConstraint(fields=["article", "tag"], name="article_tag_once"),
-        ]
-        indexes = [
-            models.Index(fields=["tag", "-published_on", "-article"], name="tag_newest"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.article} / {self.tag}"
-
-    def save(self, *args, **kwargs) -> None:
-        if self.published_on is None:
-            self.published_on = self.article.published_on
-        super().save(*args, **kwargs)
-
-
-class RemovedTag(models.Model):
-    """An automatic tag an editor took off an article: automatic tagging
-    never puts it back."""
-
-    article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="removed_tags", verbose_name=_("article")
-    )
-    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+", verbose_name=_("tag"))
-    removed_at = models.DateTimeField(_("removed at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("removed tag")
-        verbose_name_plural = _("removed tags")
-        constraints = [
-            models.UniqueConstraint(fields=["article", "tag"], name="removed_tag_once"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.article} / -{self.tag}"
-
-
-def remove_tag(article: Article, tag: Tag) -> bool:
-    """An editor takes a tag off; one that the importer set (automatic, or
-    named by the file) is remembered as removed. Returns whether the article
-    had it."""
-    tagging = ArticleTag.objects.filter(article=article, tag=tag).first()
-    if tagging is None:
-        return False
-    if tagging.origin in (ArticleTag.Origin.AUTO, ArticleTag.Origin.FILE):
-        RemovedTag.objects.get_or_create(article=article, tag=tag)
-    tagging.delete()
-    return True
-
-
-class Bookmark(models.Model):
-    """An article a reader keeps, with a private note."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bookmarks"
-    )
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bookmarks")
-    note = models.TextField(blank=True, max_length=2000)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "article"], name="bookmark_once"),
-        ]
-        indexes = [models.Index(fields=["user", "-created_at"], name="bookmark_recent")]
-
-    def __str__(self) -> str:
-        return f"{self.user} / {self.article}"
-
-
-def new_list_token() -> str:
-    return secrets.token_urlsafe(18)
-
-
-class ReadingList(models.Model):
-    """A named list of articles its owner can share read-only at an
-    unguessable link, and revoke or rotate that link."""
-
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reading_lists"
-    )
-    name = models.CharField(max_length=200)
-    articles = models.ManyToManyField(Article, through="ReadingListItem", related_name="+")
-    token = models.CharField(max_length=40, unique=True, null=True, blank=True, default=None)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("reading-list", kwargs={"pk": self.pk})
-
-    @property
-    def is_shared(self) -> bool:
-        return bool(self.token)
-
-    def share_url(self) -> str:
-        return reverse("shared-list", kwargs={"token": self.token}) if self.token else ""
-
-
-class ReadingListItem(models.Model):
-    reading_list = models.ForeignKey(ReadingList, on_delete=models.CASCADE, related_name="items")
-    article = models.ForeignKey(Article, on_delete=models.CASCADE)
-    added_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["added_at", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["reading_list", "article"], name="list_item_once"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.reading_list} / {self.article}"
-
-
 class Appearance(models.Model):
     """The same article found again in another digest (another mirror, or a
     later digest): kept as where it appeared rather than as a second copy."""
@@ -548,7 +306,7 @@ class SketchEntry(models.Model):
 
 
 class ArticleSketch(models.Model):
-    """An article's duplicate sketch (articles.dedupe), read only when a new
+    """An article's duplicate sketch (articles.ingest.dedupe), read only when a new
     article is compared: kept out of the article rows, which every listing
     and search reads."""
 

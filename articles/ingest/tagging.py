@@ -10,9 +10,10 @@ subtitle or lead, or come up MIN_MENTIONS times in the body.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable
+
+from articles.lib.text import fold
 
 MIN_MENTIONS = 3
 MAX_TAGS = 10  # the most named; a long article names everything once
@@ -22,10 +23,6 @@ def _is_word(c: str) -> bool:
     """Whether c is a Latin letter or digit (a name cannot start or end inside
     a Latin word)."""
     return c.isascii() and c.isalnum()
-
-
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).lower()
 
 
 def _names_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
@@ -69,7 +66,7 @@ class Tagger:
         self.tag_of: dict[str, str] = {}
         for tag, names in vocabulary:
             for name in (tag, *names):
-                key = " ".join(_fold(name).split())
+                key = " ".join(fold(name).split())
                 if key:
                     self.tag_of.setdefault(key, tag)
         self.pattern = _names_pattern(self.tag_of)
@@ -83,7 +80,7 @@ class Tagger:
         """
         if self.pattern is None:
             return Counter()
-        text = " ".join(_fold(text).split())
+        text = " ".join(fold(text).split())
         return Counter(self.tag_of[m.group()] for m in self.pattern.finditer(text))
 
     def tags(self, title: str, subtitle: str, lead: str, body: str) -> list[str]:

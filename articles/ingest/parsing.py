@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from .ingest.formats import split
-from .ingest.formats.common import (  # noqa: F401 (the parser's public names)
+from .formats import split
+from .formats.common import (  # noqa: F401 (the parser's public names)
     NO_STRUCTURE,
     URL_CHARS,
     Article,

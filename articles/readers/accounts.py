@@ -8,6 +8,8 @@ import ipaddress
 from django.conf import settings
 from django.http import HttpRequest
 
+from articles.lib.text import without_nul
+
 
 def client_ip(request: HttpRequest) -> str | None:
     """The client's address: REMOTE_ADDR, or with ``TRUSTED_PROXIES`` = N
@@ -38,4 +40,4 @@ def attempt_username(request: HttpRequest, credentials: dict | None = None) -> s
         name = credentials.get("username")
     else:
         name = request.POST.get("username") if request is not None else None
-    return str(name or "").replace("\x00", "")[:150]
+    return without_nul(str(name or ""))[:150]

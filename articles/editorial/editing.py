@@ -21,10 +21,11 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
-from . import search
-from .markup import escape_markdown, render_markdown
-from .models import Article, ArticleTag, Link, Section, make_slug
-from .searchtext import plain_text
+from articles import search
+from articles.lib.markup import escape_markdown, render_markdown
+from articles.lib.text import plain_text
+from articles.lib.urls import make_slug
+from articles.models import Article, ArticleTag, Link, Section
 
 # Positions are unique per digest and per article: renumbering parks rows
 # this far out of the way first, so no intermediate state collides.

@@ -1,0 +1,35 @@
+"""The app's models, one module per capability."""
+
+from articles.models.readers import Bookmark, ReadingList, ReadingListItem, new_list_token
+from articles.models.sources import (
+    Appearance,
+    Article,
+    ArticleQuerySet,
+    ArticleSketch,
+    Link,
+    Section,
+    SketchEntry,
+    Source,
+)
+from articles.models.tags import ArticleTag, RemovedTag, Tag, TagAlias, TagQuerySet, remove_tag
+
+__all__ = [
+    "Appearance",
+    "Article",
+    "ArticleQuerySet",
+    "ArticleSketch",
+    "ArticleTag",
+    "Bookmark",
+    "Link",
+    "ReadingList",
+    "ReadingListItem",
+    "RemovedTag",
+    "Section",
+    "SketchEntry",
+    "Source",
+    "Tag",
+    "TagAlias",
+    "TagQuerySet",
+    "new_list_token",
+    "remove_tag",
+]

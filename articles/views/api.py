@@ -1,0 +1,42 @@
+"""The JSON API: the search page's results for scripts."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.http import require_GET
+
+from articles.search import search
+from articles.views.forms import SearchForm
+
+
+@require_GET
+def api_search(request: HttpRequest) -> JsonResponse:
+    """``/api/search?q=&tag=&page=``: the search page's results, as JSON."""
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors}, status=400)
+    results = search(**form.search_kwargs(), facets=False)
+    next_url = None
+    if results.has_next:
+        query = request.GET.copy()
+        query["page"] = results.page + 1
+        next_url = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+    return JsonResponse(
+        {
+            "count": results.count,
+            "results": [
+                {
+                    "id": h.article.id,
+                    "url": request.build_absolute_uri(h.article.get_absolute_url()),
+                    "title": h.article.title,
+                    "subtitle": h.article.subtitle,
+                    "published_on": h.article.published_on.isoformat(),
+                    "tags": [t.name for t in h.tags],
+                    "snippet": h.snippet,
+                }
+                for h in results.hits
+            ],
+            "next": next_url,
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
