@@ -46,7 +46,7 @@ def test_every_format_is_stored_with_its_format_title_and_articles(imported):
             assert article.status == wanted, (name, article.title)
             assert article.byline == want["byline"], (name, article.title)
     unstructured = Article.objects.get(source__filename="plain_text_b_unstructured.txt")
-    assert "no structure found" in unstructured.review_reasons
+    assert {"code": "no_structure"} in unstructured.review_reasons
 
 
 def test_a_second_import_skips_every_file(imported):

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -16,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from articles.editorial import editing
+from articles.ingest.reasons import Reason
 from articles.lib.ids import id_from
 from articles.models import (
     Article,
@@ -133,28 +132,29 @@ class SourceAdmin(ModelAdmin):
         css = {"all": ["articles/admin.css"]}
 
 
-# articles.ingest.review stores its reasons in English (it knows no Django); they
-# show in the editor's language.
-_REVIEW_REASONS = [
-    (r"very long \((?P<n>[\d,]+) characters\)", gettext_lazy("very long (%(n)s characters)")),
-    (r"very short \((?P<n>[\d,]+) characters\)", gettext_lazy("very short (%(n)s characters)")),
-    (r"title looks cut", gettext_lazy("title looks cut")),
-    (r"subtitle looks cut", gettext_lazy("subtitle looks cut")),
-    (r"no lead paragraph", gettext_lazy("no lead paragraph")),
-    (r"long text without a section", gettext_lazy("long text without a section")),
-    (r"a paragraph looks like a heading", gettext_lazy("a paragraph looks like a heading")),
-    (r"no structure found", gettext_lazy("no structure found")),
-    (r"title taken from the text", gettext_lazy("title taken from the text")),
-    (r"parser: (?P<warning>.*)", gettext_lazy("parser: %(warning)s")),
-]
+# The words for the review reasons (stored as codes, articles.ingest.reasons).
+_REVIEW_REASONS = {
+    Reason.VERY_LONG: gettext_lazy("very long (%(n)s characters)"),
+    Reason.VERY_SHORT: gettext_lazy("very short (%(n)s characters)"),
+    Reason.TITLE_CUT: gettext_lazy("title looks cut"),
+    Reason.SUBTITLE_CUT: gettext_lazy("subtitle looks cut"),
+    Reason.NO_LEAD: gettext_lazy("no lead paragraph"),
+    Reason.UNSECTIONED: gettext_lazy("long text without a section"),
+    Reason.HEADING_LIKE: gettext_lazy("a paragraph looks like a heading"),
+    Reason.NO_STRUCTURE: gettext_lazy("no structure found"),
+    Reason.TITLE_FROM_TEXT: gettext_lazy("title taken from the text"),
+    Reason.PARSER_WARNING: gettext_lazy("parser: %(warning)s"),
+}
 
 
-def describe_reason(reason: str) -> str:
+def describe_reason(reason: dict) -> str:
     """A stored review reason in the current language."""
-    for pattern, text in _REVIEW_REASONS:
-        if found := re.fullmatch(pattern, reason):
-            return str(text) % found.groupdict()
-    return reason
+    try:
+        text = _REVIEW_REASONS[Reason(reason["code"])]
+    except (KeyError, TypeError, ValueError):
+        return str(reason)  # not a reason this version knows: shown as it is
+    params = {k: f"{v:,}" if isinstance(v, int) else v for k, v in reason.items()}
+    return str(text) % params if "%(" in str(text) else str(text)
 
 
 class NeedsReview(admin.SimpleListFilter):

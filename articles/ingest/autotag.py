@@ -3,22 +3,30 @@ tagging of stored articles. The rules are in articles/tagging.py (pure)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from articles.ingest.tagging import Tagger
 from articles.lib.text import plain_text
 from articles.lib.urls import make_slug
 from articles.models import Article, ArticleTag, RemovedTag, Tag, TagAlias
 
-Tagging = tuple[Tagger, dict[str, int]]  # the tagger, and tag ids by name
+
+@dataclass
+class Vocabulary:
+    """The automatic tags as a run starts: the tagger, and tag ids by name."""
+
+    tagger: Tagger
+    tag_ids: dict[str, int]
 
 
-def current() -> Tagging:
-    """A tagger for the vocabulary as it is now, and tag ids by name (a few
-    milliseconds: build it once per batch, e.g. per import run)."""
+def current() -> Vocabulary:
+    """The vocabulary as it is now (a few milliseconds: build it once per
+    batch, e.g. per import run)."""
     names: dict[int, list[str]] = {}
     for tag_id, alias in TagAlias.objects.filter(tag__automatic=True).values_list("tag_id", "name"):
         names.setdefault(tag_id, []).append(alias)
     tags = dict(Tag.objects.filter(automatic=True).values_list("name", "id"))
-    return Tagger((name, names.get(tag_id, [])) for name, tag_id in tags.items()), tags
+    return Vocabulary(Tagger((name, names.get(tag_id, [])) for name, tag_id in tags.items()), tags)
 
 
 def texts_of(article: Article) -> tuple[str, str, str, str]:

@@ -24,6 +24,7 @@ import hashlib
 import heapq
 import re
 import zlib
+from dataclasses import dataclass
 
 from articles.lib.text import fold
 
@@ -48,10 +49,20 @@ def fingerprint(text: str) -> str:
     return _fingerprint(normalise(text))
 
 
-def measure(text: str, sections_html: list[str]) -> tuple[str, list[int], list[int]]:
-    """(fingerprint, sketch, anchors) of an article, normalising once."""
+@dataclass
+class Measures:
+    """What duplicates are found by: the same text (fingerprint), nearly the
+    same (sketch), and where to look for candidates (anchors)."""
+
+    fingerprint: str
+    sketch: list[int]
+    anchors: list[int]
+
+
+def measure(text: str, sections_html: list[str]) -> Measures:
+    """An article's measures, normalising once."""
     flat = normalise(text)
-    return _fingerprint(flat), _sketch(flat), anchors(sections_html)
+    return Measures(_fingerprint(flat), _sketch(flat), anchors(sections_html))
 
 
 def _fingerprint(flat: str) -> str:

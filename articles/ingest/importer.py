@@ -15,6 +15,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from pathlib import Path
 
 from django.db import IntegrityError, connection, reset_queries, transaction
@@ -37,10 +38,18 @@ from articles.models import (
 )
 
 
+class FileStatus(StrEnum):
+    IMPORTED = "imported"
+    SKIPPED = "skipped"  # imported before, or not a file to import
+    FAILED = "failed"
+    REPARSED = "reparsed"
+    PARSED = "parsed"  # --dry-run
+
+
 @dataclass
 class FileResult:
     path: str
-    status: str  # "imported", "skipped", "failed" or "reparsed"
+    status: FileStatus
     reason: str = ""
     source_id: int | None = None
     articles: int = 0
@@ -80,14 +89,14 @@ def collect_paths(args: Iterable[str]) -> tuple[list[Path], list[FileResult]]:
                     matches.append(p)
                 else:
                     missing.append(
-                        FileResult(str(p), "skipped", "not a .txt, .md or .markdown file")
+                        FileResult(str(p), FileStatus.SKIPPED, "not a .txt, .md or .markdown file")
                     )
         elif path.is_file():
             matches = [path]
         else:
             matches = sorted(Path(p) for p in glob.glob(arg, recursive=True) if Path(p).is_file())
         if not matches and not path.is_dir():
-            missing.append(FileResult(arg, "failed", "no such file or directory"))
+            missing.append(FileResult(arg, FileStatus.FAILED, "no such file or directory"))
         for match in matches:
             found.setdefault(match, None)
     return list(found), missing
@@ -132,59 +141,67 @@ def import_files(paths: Iterable[Path], workers: int | None = None) -> Iterator[
     # (path, sha256, size, the work: a result already, a Future, or the bytes)
     pending: deque[tuple[str, str, int, FileResult | Future | bytes]] = deque()
     seen: dict[str, str] = {}
-    tagging = autotag.current()  # the vocabulary as the run starts
+    vocabulary = autotag.current()  # as the run starts
     try:
         for path in paths:
             name = str(path)
             try:
                 data = read_raw(path)
             except OSError as exc:
-                pending.append((name, "", 0, FileResult(name, "failed", exc.strerror or str(exc))))
+                pending.append(
+                    (name, "", 0, FileResult(name, FileStatus.FAILED, exc.strerror or str(exc)))
+                )
             else:
                 sha = sha256_of(data)
                 if sha in seen:
-                    skipped = FileResult(name, "skipped", f"same file as {seen[sha]}")
+                    skipped = FileResult(name, FileStatus.SKIPPED, f"same file as {seen[sha]}")
                     pending.append((name, sha, 0, skipped))
                 elif (existing := _existing(sha)) is not None:
                     pending.append((name, sha, 0, existing))
                 else:
                     seen[sha] = name
-                    work = pool.submit(prepare.prepare, data, tagging[0]) if pool else data
+                    work = pool.submit(prepare.prepare, data, vocabulary.tagger) if pool else data
                     pending.append((name, sha, len(data), work))
             while len(pending) > _AHEAD * workers:
-                yield _finish(*pending.popleft(), tagging)
+                yield _finish(*pending.popleft(), vocabulary)
         while pending:
-            yield _finish(*pending.popleft(), tagging)
+            yield _finish(*pending.popleft(), vocabulary)
     finally:
         if pool:
             pool.shutdown(cancel_futures=True)
 
 
 def _finish(
-    name: str, sha: str, size: int, work: FileResult | Future | bytes, tagging: autotag.Tagging
+    name: str,
+    sha: str,
+    size: int,
+    work: FileResult | Future | bytes,
+    vocabulary: autotag.Vocabulary,
 ) -> FileResult:
     if isinstance(work, FileResult):
         return work.named(name)
     try:
-        prepared = work.result() if isinstance(work, Future) else prepare.prepare(work, tagging[0])
+        prepared = (
+            work.result() if isinstance(work, Future) else prepare.prepare(work, vocabulary.tagger)
+        )
     except parsing.ParseError as exc:
-        return FileResult(name, "failed", str(exc))
+        return FileResult(name, FileStatus.FAILED, str(exc))
     except Exception as exc:  # a parser bug or a dead worker must not stop the batch
-        return FileResult(name, "failed", f"unexpected {type(exc).__name__}: {exc}"[:300])
+        return FileResult(name, FileStatus.FAILED, f"unexpected {type(exc).__name__}: {exc}"[:300])
     # Django keeps every query in DEBUG; a long import must not hoard them.
     reset_queries()
-    return _store(prepared, sha, name, size, tagging)
+    return _store(prepared, sha, name, size, vocabulary)
 
 
 def _existing(sha: str) -> FileResult | None:
     source_id = Source.objects.filter(sha256=sha).values_list("id", flat=True).first()
     if source_id is None:
         return None
-    return FileResult("", "skipped", "imported before", source_id=source_id)
+    return FileResult("", FileStatus.SKIPPED, "imported before", source_id=source_id)
 
 
 def _store(
-    prepared: prepare.Prepared, sha: str, name: str, size: int, tagging: autotag.Tagging
+    prepared: prepare.Prepared, sha: str, name: str, size: int, vocabulary: autotag.Vocabulary
 ) -> FileResult:
     digest = prepared.digest
     try:
@@ -204,19 +221,21 @@ def _store(
                 warnings=digest.warnings,
             )
             articles, sections = _write_articles(
-                source, prepared, range(len(digest.articles)), tagging
+                source, prepared, range(len(digest.articles)), vocabulary
             )
     except IntegrityError:
         # Another import stored the same file between our check and now.
-        return FileResult(name, "skipped", "imported concurrently")
-    return FileResult(name, "imported", source_id=source.id, articles=articles, sections=sections)
+        return FileResult(name, FileStatus.SKIPPED, "imported concurrently")
+    return FileResult(
+        name, FileStatus.IMPORTED, source_id=source.id, articles=articles, sections=sections
+    )
 
 
 def _write_articles(
     source: Source,
     prepared: prepare.Prepared,
     which: Iterable[int],
-    tagging: autotag.Tagging,
+    vocabulary: autotag.Vocabulary,
     first_position: int = 1,
 ) -> tuple[int, int]:
     """Create the articles ``which`` (indexes into the parse) of a source.
@@ -242,8 +261,8 @@ def _write_articles(
                 span_start=a.start,
                 span_end=a.end,
                 review_reasons=review.reasons(a, prepared.digest.warnings),
-                fingerprint=prepared.copies[i][0],
-                reading_minutes=prepared.minutes[i],
+                fingerprint=prepared.articles[i].measures.fingerprint,
+                reading_minutes=prepared.articles[i].minutes,
                 duplicate_of_id=near.get(i),
                 status=_status(a, i in near),
             )
@@ -251,35 +270,38 @@ def _write_articles(
         ]
     )
     ArticleSketch.objects.bulk_create(
-        ArticleSketch(article=article, hashes=prepared.copies[i][1])
+        ArticleSketch(article=article, hashes=prepared.articles[i].measures.sketch)
         for article, i in zip(articles, which, strict=True)
     )
     _insert_rows(
         "articles_sketchentry (hash, article_id)",
         [(h, article.id) for article, i in zip(articles, which, strict=True)
-         for h in prepared.copies[i][2]],
+         for h in prepared.articles[i].measures.anchors],
     )  # fmt: skip
     sections: list[Section] = []
     links: list[Link] = []
     for article, a, i in zip(articles, parsed, which, strict=True):
-        sections.extend(_sections_for(article, prepared.sections[i]))
+        sections.extend(_sections_for(article, prepared.articles[i].sections))
         links.extend(Link(article=article, position=n, url=u) for n, u in enumerate(a.links, 1))
     Section.objects.bulk_create(sections)
     for link in links:
         link.classify()
     Link.objects.bulk_create(links)
-    tag_ids = tagging[1]
+    tag_ids = vocabulary.tag_ids
     file_tags = autotag.file_tag_ids([name for a in parsed for name in a.tags])
     rows = []
     for article, a, i in zip(articles, parsed, which, strict=True):
-        auto = {tag_ids[name] for name in prepared.tags[i]}
+        auto = {tag_ids[name] for name in prepared.articles[i].tags}
         named = {file_tags[name[:100]] for name in a.tags} - auto
         day = published_on.isoformat()
         rows += [(article.id, t, ArticleTag.Origin.AUTO, day) for t in sorted(auto)]
         rows += [(article.id, t, ArticleTag.Origin.FILE, day) for t in sorted(named)]
     _insert_rows("articles_articletag (article_id, tag_id, origin, published_on)", rows)
     # bulk_create sends no signals: index here, with the workers' tokens.
-    search.index_new((a, *prepared.tokens[i]) for a, i in zip(articles, which, strict=True))
+    search.index_new(
+        (a, prepared.articles[i].title_tokens, prepared.articles[i].body_tokens)
+        for a, i in zip(articles, which, strict=True)
+    )
     return len(articles), len(sections)
 
 
@@ -312,7 +334,7 @@ def _insert_rows(table: str, rows: list[tuple]) -> None:
 
 def _new_articles(source: Source, prepared: prepare.Prepared, which: list[int]) -> list[int]:
     """Those of ``which`` not here yet; the others become appearances."""
-    fingerprints = {prepared.copies[i][0] for i in which}
+    fingerprints = {prepared.articles[i].measures.fingerprint for i in which}
     known: dict[str, int] = {}
     for article_id, fingerprint in (
         Article.objects.filter(fingerprint__in=fingerprints)
@@ -324,7 +346,7 @@ def _new_articles(source: Source, prepared: prepare.Prepared, which: list[int]) 
     fresh = []
     for i in which:
         parsed = prepared.digest.articles[i]
-        if (article_id := known.get(prepared.copies[i][0])) is None:
+        if (article_id := known.get(prepared.articles[i].measures.fingerprint)) is None:
             fresh.append(i)
             continue
         Appearance.objects.get_or_create(
@@ -341,7 +363,7 @@ def _near_copies(prepared: prepare.Prepared, which: list[int]) -> dict[int, int]
     Candidates share one of their longest paragraphs (an index lookup);
     the sketches then decide.
     """
-    lookups = {i: prepared.copies[i][2] for i in which}
+    lookups = {i: prepared.articles[i].measures.anchors for i in which}
     hashes = {h for values in lookups.values() for h in values}
     if not hashes:
         return {}
@@ -363,7 +385,7 @@ def _near_copies(prepared: prepare.Prepared, which: list[int]) -> dict[int, int]
     for i, values in lookups.items():
         mine = {a for h in values for a in by_hash.get(h, ())}
         scored = [
-            (dedupe.similarity(prepared.copies[i][1], sketches[a]), a)
+            (dedupe.similarity(prepared.articles[i].measures.sketch, sketches[a]), a)
             for a in mine
             if a in known and a in sketches
         ]
@@ -405,12 +427,12 @@ def reparse_source(source: Source) -> FileResult:
     ids, so permalinks survive when a split did not move); edited ones are
     left exactly as they are, and new articles that overlap them are dropped.
     """
-    result = FileResult(source.filename, "reparsed", source_id=source.id)
-    tagging = autotag.current()
+    result = FileResult(source.filename, FileStatus.REPARSED, source_id=source.id)
+    vocabulary = autotag.current()
     try:
-        prepared = prepare.prepare_text(source.raw_text, source.encoding, tagging[0])
+        prepared = prepare.prepare_text(source.raw_text, source.encoding, vocabulary.tagger)
     except parsing.ParseError as exc:
-        return FileResult(source.filename, "failed", str(exc), source_id=source.id)
+        return FileResult(source.filename, FileStatus.FAILED, str(exc), source_id=source.id)
     digest = prepared.digest
 
     with transaction.atomic(), search.batch():
@@ -434,17 +456,12 @@ def reparse_source(source: Source) -> FileResult:
                 continue
             reusable.remove(match)
             result.sections += _update_article(
-                match,
-                digest.articles[i],
-                prepared.sections[i],
-                digest.warnings,
-                (prepared.tags[i], tagging[1]),
-                prepared.copies[i],
+                match, prepared.articles[i], digest.warnings, vocabulary.tag_ids
             )
             result.articles += 1
         Article.objects.filter(id__in=[a.id for a in reusable]).delete()
         first_free = 2 * parked + len(existing)
-        created, sections = _write_articles(source, prepared, unmatched, tagging, first_free)
+        created, sections = _write_articles(source, prepared, unmatched, vocabulary, first_free)
         result.articles += created
         result.sections += sections
 
@@ -474,12 +491,11 @@ def _best_overlap(parsed: parsing.Article, candidates: list[Article]) -> Article
 
 def _update_article(
     article: Article,
-    parsed: parsing.Article,
-    rendered: list[prepare.RenderedSection],
+    prepared: prepare.PreparedArticle,
     warnings: list[str],
-    tags: tuple[list[str], dict[str, int]],  # the tagger's names, and tag ids by name
-    copy: tuple[str, list[int], list[int]],
+    tag_ids: dict[str, int],
 ) -> int:
+    parsed = prepared.parsed
     article.title = parsed.title[:500]
     article.subtitle = parsed.subtitle[:500]
     article.byline = parsed.byline[:500]
@@ -488,10 +504,11 @@ def _update_article(
     article.slug = make_slug(parsed.title)
     article.span_start, article.span_end = parsed.start, parsed.end
     article.review_reasons = review.reasons(parsed, warnings)
-    article.fingerprint, hashes, anchors = copy
-    ArticleSketch.objects.update_or_create(article=article, defaults={"hashes": hashes})
+    measures = prepared.measures
+    article.fingerprint = measures.fingerprint
+    ArticleSketch.objects.update_or_create(article=article, defaults={"hashes": measures.sketch})
     SketchEntry.objects.filter(article=article).delete()
-    SketchEntry.objects.bulk_create(SketchEntry(hash=h, article=article) for h in anchors)
+    SketchEntry.objects.bulk_create(SketchEntry(hash=h, article=article) for h in measures.anchors)
     article.save(
         update_fields=[
             "title",
@@ -508,13 +525,13 @@ def _update_article(
     )
     article.sections.all().delete()
     article.links.all().delete()
-    sections = Section.objects.bulk_create(_sections_for(article, rendered))
+    sections = Section.objects.bulk_create(_sections_for(article, prepared.sections))
     search.sync([article.id])
     links = [Link(article=article, position=i, url=u) for i, u in enumerate(parsed.links, 1)]
     for link in links:
         link.classify()
     Link.objects.bulk_create(links)
-    autotag.apply(article, *tags)
+    autotag.apply(article, prepared.tags, tag_ids)
     names = [name[:100] for name in parsed.tags]
     autotag.apply(article, names, autotag.file_tag_ids(names), ArticleTag.Origin.FILE)
     return len(sections)

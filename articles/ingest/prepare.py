@@ -23,13 +23,22 @@ class RenderedSection:
 
 
 @dataclass
+class PreparedArticle:
+    """One parsed article, rendered and measured: all the import writes."""
+
+    parsed: parsing.Article
+    sections: list[RenderedSection]
+    title_tokens: str  # search tokens of the title and subtitle
+    body_tokens: str  # and of the headings and text
+    measures: dedupe.Measures
+    tags: list[str]  # the tagger's tag names
+    minutes: int  # reading time
+
+
+@dataclass
 class Prepared:
     digest: parsing.Digest
-    sections: list[list[RenderedSection]]  # per article, in order
-    tokens: list[tuple[str, str]]  # per article: search tokens of title, body
-    copies: list[tuple[str, list[int], list[int]]]  # per article: articles.ingest.dedupe measures
-    tags: list[list[str]]  # per article: the tagger's tag names
-    minutes: list[int]  # per article: reading time
+    articles: list[PreparedArticle]  # in the digest's order
 
 
 def prepare(data: bytes, tagger: Tagger | None = None) -> Prepared:
@@ -43,27 +52,30 @@ def prepare_text(text: str, encoding: str, tagger: Tagger | None = None) -> Prep
 
 
 def render(digest: parsing.Digest, tagger: Tagger | None = None) -> Prepared:
-    sections, tokens, copies, minutes = [], [], [], []
-    tags = [tagger.tags(*tagger_texts(a)) if tagger else [] for a in digest.articles]
-    for article in digest.articles:
-        rendered = []
-        for section in article.sections:
-            if section.markdown:  # a Markdown file's own: it goes through the same sanitiser
-                body = "\n\n".join(section.paragraphs)
-            else:
-                body = paragraphs_to_markdown(section.paragraphs, article.links)
-            rendered.append(RenderedSection(section.heading, body, render_markdown(body)))
-        sections.append(rendered)
-        html = [s.html for s in rendered]
-        text = dedupe_text(article.title, html)
-        copies.append(dedupe.measure(text, html))
-        minutes.append(article_minutes(html))
-        tokens.append(
-            document_tokens(
-                article.title, article.subtitle, [(s.heading, s.html) for s in rendered]
-            )
-        )
-    return Prepared(digest, sections, tokens, copies, tags, minutes)
+    return Prepared(digest, [_prepared(article, tagger) for article in digest.articles])
+
+
+def _prepared(article: parsing.Article, tagger: Tagger | None) -> PreparedArticle:
+    rendered = []
+    for section in article.sections:
+        if section.markdown:  # a Markdown file's own: it goes through the same sanitiser
+            body = "\n\n".join(section.paragraphs)
+        else:
+            body = paragraphs_to_markdown(section.paragraphs, article.links)
+        rendered.append(RenderedSection(section.heading, body, render_markdown(body)))
+    html = [s.html for s in rendered]
+    title_tokens, body_tokens = document_tokens(
+        article.title, article.subtitle, [(s.heading, s.html) for s in rendered]
+    )
+    return PreparedArticle(
+        parsed=article,
+        sections=rendered,
+        title_tokens=title_tokens,
+        body_tokens=body_tokens,
+        measures=dedupe.measure(dedupe_text(article.title, html), html),
+        tags=tagger.tags(*tagger_texts(article)) if tagger else [],
+        minutes=article_minutes(html),
+    )
 
 
 def tagger_texts(article: parsing.Article) -> tuple[str, str, str, str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from articles.ingest.parsing import Article
+from articles.ingest.reasons import Reason, reason
 from articles.lib.text import SENTENCE_END
 
 LONG = 8_000  # characters of text: two articles glued together?
@@ -22,32 +23,37 @@ _DANGLING = re.compile(
 _SENTENCE_END = re.compile(f"[{re.escape(SENTENCE_END)}]$")
 
 
-def reasons(article: Article, warnings: list[str] = ()) -> list[str]:
-    """
+def reasons(article: Article, warnings: list[str] = ()) -> list[dict]:
+    """Why to look at this article, as stored (see articles.ingest.reasons).
+
     >>> from articles.ingest.parsing import Article, Section
     >>> reasons(Article("智谱开源的", "", [Section("一、背景", ["正文。" * 60])], [], 0, 0))
-    ['title looks cut', 'no lead paragraph']
+    [{'code': 'title_cut'}, {'code': 'no_lead'}]
     """
-    found = list(article.review)  # the parser's own: no structure, a title from the text
+    found = [reason(code) for code in article.review]  # the parser's own
     paragraphs = [p for s in article.sections for p in s.paragraphs]
     size = sum(len(p) for p in paragraphs)
     if size > LONG:
-        found.append(f"very long ({size:,} characters)")
+        found.append(reason(Reason.VERY_LONG, n=size))
     elif size < SHORT:
-        found.append(f"very short ({size:,} characters)")
+        found.append(reason(Reason.VERY_SHORT, n=size))
     if _DANGLING.search(article.title.strip()) or len(article.title) > 80:
-        found.append("title looks cut")
+        found.append(reason(Reason.TITLE_CUT))
     if article.subtitle and (
         _DANGLING.search(article.subtitle.strip()) or article.subtitle.endswith("…")
     ):
-        found.append("subtitle looks cut")
+        found.append(reason(Reason.SUBTITLE_CUT))
     if not article.sections or article.sections[0].heading:
-        found.append("no lead paragraph")
+        found.append(reason(Reason.NO_LEAD))
     if size > UNSECTIONED and sum(1 for s in article.sections if s.heading) == 0:
-        found.append("long text without a section")
+        found.append(reason(Reason.UNSECTIONED))
     if _heading_like(paragraphs):
-        found.append("a paragraph looks like a heading")
-    found += [f"parser: {w}" for w in warnings if not w.startswith("no byte-order mark")]
+        found.append(reason(Reason.HEADING_LIKE))
+    found += [
+        reason(Reason.PARSER_WARNING, warning=w)
+        for w in warnings
+        if not w.startswith("no byte-order mark")
+    ]
     return found
 
 

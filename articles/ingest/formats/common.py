@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from articles.ingest.reasons import Reason
 from articles.lib.text import HAN, SENTENCE_END, URL_CHARS  # noqa: F401 (the formats' too)
 
 
@@ -32,8 +33,8 @@ class Format(StrEnum):
 
 
 # Why the parser asks an editor to look (review.reasons adds its own).
-NO_STRUCTURE = "no structure found"
-TITLE_FROM_TEXT = "title taken from the text"
+NO_STRUCTURE = Reason.NO_STRUCTURE
+TITLE_FROM_TEXT = Reason.TITLE_FROM_TEXT
 
 
 @dataclass
@@ -53,7 +54,7 @@ class Article:
     end: int
     tags: list[str] = field(default_factory=list)  # named by the file (a category heading)
     byline: str = ""
-    review: list[str] = field(default_factory=list)  # the parser's reasons to look
+    review: list[Reason] = field(default_factory=list)  # the parser's reasons to look
 
     @property
     def needs_review(self) -> bool:

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from articles.ingest import autotag, importer
+from articles.ingest.importer import FileStatus
 from articles.ingest.parsing import PARSER_VERSION
 from articles.models import Source
 
@@ -41,7 +42,7 @@ class Command(BaseCommand):
                 results = self._dry_run(files, results, as_json=options["json"])
             else:
                 results = self._import(files, results)
-        failed = [r for r in results if r.status == "failed"]
+        failed = [r for r in results if r.status == FileStatus.FAILED]
         if failed:
             raise CommandError(f"{len(failed)} file(s) failed")
 
@@ -74,11 +75,11 @@ class Command(BaseCommand):
         return results
 
     def _dry_run(self, files: list[Path], results: list[importer.FileResult], as_json: bool):
-        skipped = [r for r in results if r.status == "skipped"]
+        skipped = [r for r in results if r.status == FileStatus.SKIPPED]
         records = [
             importer.dry_run_record(r.path, None, r.reason) for r in results if r not in skipped
         ]
-        tagger = autotag.current()[0]
+        tagger = autotag.current().tagger
         for path in files:
             try:
                 data = importer.read_raw(path)
@@ -103,14 +104,18 @@ class Command(BaseCommand):
                     for article in record["articles"]:
                         self.stdout.write(f"  - {article['title']}")
         return [
-            importer.FileResult(r["path"], "failed" if r["error"] else "parsed", r["error"] or "")
+            importer.FileResult(
+                r["path"],
+                FileStatus.FAILED if r["error"] else FileStatus.PARSED,
+                r["error"] or "",
+            )
             for r in records
         ]
 
     def _report(self, result: importer.FileResult, listed: bool = False) -> None:
         """Failures always; what the paths named but were left out (``listed``)
         at the normal verbosity; everything with ``-v 2``."""
-        if result.status == "failed":
+        if result.status == FileStatus.FAILED:
             self._clear_progress()
             self.stderr.write(f"FAILED {result.path}: {result.reason}")
         elif listed and self.verbosity >= 1:

@@ -19,7 +19,8 @@ class Command(BaseCommand):
         parser.add_argument("ids", nargs="*", type=int, help="only these articles")
 
     def handle(self, *args, ids: list[int], **options) -> None:
-        tagger, tag_ids = autotag.current()
+        vocabulary = autotag.current()
+        tagger, tag_ids = vocabulary.tagger, vocabulary.tag_ids
         articles = Article.objects.order_by("id")
         if ids:
             articles = articles.filter(id__in=ids)
