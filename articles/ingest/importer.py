@@ -317,7 +317,7 @@ def _insert_rows(table: str, rows: list[tuple]) -> None:
     """Plain rows into ``table (columns)``: for the many small rows of an
     import (tags, sketch entries), the ORM's per-object work cost more than
     the inserts. One statement per batch: PostgreSQL plans and runs each
-    statement of an ``executemany`` on its own, which cost it ~60 µs a row."""
+    statement of an ``executemany`` on its own."""
     if not rows:
         return
     width = len(rows[0])

@@ -97,9 +97,9 @@ SEARCH_TIMEOUT_MS = 3000
 
 
 # How a search's transaction plans on PostgreSQL. The planner counts nothing
-# for reading a tsvector from TOAST (~22 KB a row), so left alone it scans
-# every row for 的, and it joined 1,000 matches to their articles by hashing
-# all 100,000 articles (13 ms) rather than looking each one up (2 ms).
+# for reading a tsvector from TOAST, so left alone it scans every row for a
+# common token, and hashes every article to join a page's matches to them
+# rather than looking each one up (figures: bench/README.md).
 _PLANNER = {"enable_seqscan": "off", "enable_hashjoin": "off"}
 
 
@@ -387,18 +387,16 @@ def _postgres_matches(
     without a short prefix: with ``window`` ``">="`` among the WINDOW newest
     index rows only, with ``"<"`` among the older ones.
 
-    Checking ``document @@ query`` on a row reads its whole tsvector (~22 KB
-    from TOAST, 10-30 us), and the planner counts nothing for that: walking
-    the recency index and checking rows one by one, it read 4,000 of them to
-    find the 1,001 newest of a term in a quarter of the articles (43 ms); a
-    sequential scan reads them all (1 s). So the rows holding every token
-    come from the GIN index alone, which needs no tsvector (sequential scans
-    are off during a search, see _PLANNER). The index also holds ``key + 0``:
-    the window is part of the same index scan, which then hands over only
-    the window's matches (2 ms for 上下文 where visiting the 79,000 rows that
-    hold its tokens took 12), and no other index can serve that expression,
-    so the planner cannot go back to the recency index. Only a phrase is then
-    checked, on the newest candidates first, until the page is full.
+    Checking ``document @@ query`` on a row reads its whole tsvector from
+    TOAST, and the planner counts nothing for that: walking the recency index
+    it checks rows one by one, and a sequential scan reads them all. So the
+    rows holding every token come from the GIN index alone, which needs no
+    tsvector (sequential scans are off during a search, see _PLANNER). The
+    index also holds ``key + 0``: the window is part of the same index scan,
+    which hands over only the window's matches, and no other index can serve
+    that expression, so the planner cannot go back to the recency index.
+    Only a phrase is then checked, on the newest candidates first, until the
+    page is full.
     """
     match = _tsquery(terms)
     tokens = _tsquery(terms, phrases=False)
@@ -464,8 +462,8 @@ def _postgres_walk(terms: list[str], where: str, params: list) -> tuple[str, lis
 
 # Best match ranks at most this many of the newest matches. A term found in
 # more articles than that is too common for BM25 to tell them apart, and news
-# is read newest first; scoring every one of 90,000 matches would cost ~170 ms
-# on SQLite and seconds on PostgreSQL, scoring this pool a few milliseconds.
+# is read newest first; scoring every match of a common term would take
+# longer than the page may (bench/README.md: search).
 RANK_POOL = 1000
 
 
@@ -529,7 +527,8 @@ def _with_snippets(articles: list[Article], terms: list[str]) -> list[Hit]:
 
 def _tags_of(ids: list[int]) -> dict[int, list[Tag]]:
     """Each article's tags by name, one Tag object for the articles that share
-    it (a page links ~200 tags; ``prefetch_related`` took 12 ms making them)."""
+    it (a page links a few hundred tags: ``prefetch_related`` makes one
+    object each and was the slower way)."""
     out: dict[int, list[Tag]] = {i: [] for i in ids}
     made: dict[int, Tag] = {}
     fields = ["name", "slug", "kind", "automatic"]
@@ -550,8 +549,8 @@ def _listed(ids: Iterable[int]) -> str:
     """Up to a thousand ids as SQL to inline, ``IN (1,2,3)`` or on PostgreSQL
     ``= ANY('{1,2,3}'::bigint[])``, which it plans faster than a long list.
 
-    As parameters, the ORM would prepare the ids one by one (~20 us each), and
-    an array parameter leads PostgreSQL to a plan twice as slow.
+    As parameters, the ORM would prepare the ids one by one, and an array
+    parameter leads PostgreSQL to a slower plan.
     """
     listed = ",".join(str(int(i)) for i in ids)
     if vendor() == "postgresql":
