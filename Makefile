@@ -6,11 +6,13 @@ HOST    ?= 127.0.0.1
 PORT    ?= 8000
 # The PostgreSQL that `make test` also runs the suite on when it is reachable.
 PG_URL  ?= postgres://postgres@127.0.0.1:5432/newsroom
+# Each run ends with its time and its five slowest tests.
+TIMES   := --durations=5
 # The Chromium that the browser tests (tests/browser, marker "browser") drive.
 CHROMIUM ?= /usr/bin/chromium
 export CHROMIUM
 
-.PHONY: run test test-sqlite test-postgres lint format bench install clean
+.PHONY: run test test-quick test-sqlite test-postgres lint format bench install clean
 
 install: $(VENV)/.installed
 
@@ -44,19 +46,23 @@ test: install lint
 test-sqlite: install
 	@echo "== test suite on SQLite =="
 	@if [ -x "$(CHROMIUM)" ]; then \
-		echo "env -u DATABASE_URL $(VENV)/bin/pytest"; \
-		env -u DATABASE_URL $(VENV)/bin/pytest; \
+		echo "env -u DATABASE_URL $(VENV)/bin/pytest $(TIMES)"; \
+		env -u DATABASE_URL $(VENV)/bin/pytest $(TIMES); \
 	elif [ -n "$$REQUIRE_BROWSER" ]; then \
 		echo "Chromium not found at $(CHROMIUM) (set CHROMIUM=...), and REQUIRE_BROWSER is set"; exit 1; \
 	else \
-		echo "env -u DATABASE_URL $(VENV)/bin/pytest -m 'not browser'"; \
-		env -u DATABASE_URL $(VENV)/bin/pytest -m "not browser" && \
+		echo "env -u DATABASE_URL $(VENV)/bin/pytest -m 'not browser' $(TIMES)"; \
+		env -u DATABASE_URL $(VENV)/bin/pytest -m "not browser" $(TIMES) && \
 		echo "NOTE: Chromium not found: skipped the browser tests."; \
 	fi
 
 test-postgres: install
 	@echo "== test suite on PostgreSQL ($(PG_URL)) =="
-	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -m "not browser"
+	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -m "not browser" $(TIMES)
+
+# The suite without the browser and the slow batteries: seconds, not minutes.
+test-quick: install
+	env -u DATABASE_URL $(VENV)/bin/pytest -m "not browser and not slow" $(TIMES)
 
 lint: install
 	$(VENV)/bin/ruff check .

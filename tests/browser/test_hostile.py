@@ -8,7 +8,7 @@ from articles.models import Article
 
 from ..factories import import_one
 from ..rawfiles import chrome
-from ..test_hostile import HOSTILE_ARTICLE
+from ..views.test_hostile import HOSTILE_ARTICLE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

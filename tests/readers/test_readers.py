@@ -15,7 +15,7 @@ from django.utils.encoding import iri_to_uri
 
 from articles.models import Bookmark, ReadingList
 
-from .factories import make_article
+from ..factories import make_article
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}

@@ -9,7 +9,7 @@ import sys
 import pytest
 from django.db import DatabaseError
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ from articles.ingest import importer
 from articles.ingest.tagging import MIN_MENTIONS, Tagger
 from articles.models import Article, ArticleTag, Link, RemovedTag, Tag, TagAlias, remove_tag
 
-from .conftest import NO_SHARED, PROJECT_SAMPLES, SHARED_EXAMPLE
-from .factories import import_one, make_article
+from ..conftest import NO_SHARED, PROJECT_SAMPLES, SHARED_EXAMPLE
+from ..factories import import_one, make_article
 
 # -- the rules (no database) ----------------------------------------------------
 
@@ -149,7 +149,7 @@ def test_retag_keeps_editor_tags_and_never_puts_back_a_removed_one():
 @pytest.mark.django_db
 @pytest.mark.vocabulary
 def test_a_new_tag_is_found_on_the_next_import_and_by_retag(tmp_path):
-    from .rawfiles import ARTICLE_ONE, chrome
+    from ..rawfiles import ARTICLE_ONE, chrome
 
     article = make_article("新公司 Foobarium 发布模型", [("", "正文。")])
     tag = Tag.objects.create(name="Foobarium", kind="org")

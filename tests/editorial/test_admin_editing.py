@@ -16,8 +16,8 @@ from articles.models import (
     TagAlias,
 )
 
-from .factories import import_one
-from .rawfiles import ARTICLE_ONE, chrome
+from ..factories import import_one
+from ..rawfiles import ARTICLE_ONE, chrome
 
 pytestmark = pytest.mark.django_db
 

@@ -21,9 +21,9 @@ from articles.models import Article, ArticleTag, Section, Source, Tag
 from articles.search import search
 from articles.search.text import SEPARATOR, index_text, term_phrases
 
-from .conftest import ROOT
-from .factories import import_one
-from .rawfiles import ARTICLE_ONE, ARTICLE_TWO, chrome
+from ..conftest import ROOT
+from ..factories import import_one
+from ..rawfiles import ARTICLE_ONE, ARTICLE_TWO, chrome
 
 pytestmark = pytest.mark.django_db
 
@@ -117,6 +117,7 @@ def queries_for(corpus: dict[int, str]) -> list[str]:
     return fixed + sampled
 
 
+@pytest.mark.slow
 def test_search_is_complete_and_exact_for_chinese_on_a_generated_corpus(corpus):
     tokens = {}
     for article in Article.objects.prefetch_related("sections"):

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 CSS = (ROOT / "static" / "css" / "newsroom.css").read_text()
 # (text, background) pairs the pages use for text.

@@ -14,8 +14,8 @@ from django.db import connection
 from articles.data.vocabulary import VOCABULARY
 from articles.models import Tag
 
-from .conftest import ROOT
-from .factories import make_article
+from ..conftest import ROOT
+from ..factories import make_article
 
 MIGRATIONS = sorted((ROOT / "articles" / "migrations").glob("0*.py"))
 
@@ -32,6 +32,7 @@ def test_no_migration_imports_the_apps_live_code():
 # SQLite's schema editor cannot work inside the test's transaction; on
 # PostgreSQL it can, and the rollback then restores the database (a flush
 # after a transactional test could not truncate past the search table's key).
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=connection.vendor == "sqlite")
 @pytest.mark.vocabulary
 def test_the_app_migrates_to_zero_and_back():

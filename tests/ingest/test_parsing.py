@@ -19,8 +19,8 @@ from articles.ingest.parsing import (
     parse_text,
 )
 
-from .conftest import FIXTURES, NO_SHARED, PROJECT_SAMPLES, SHARED_EXAMPLE, SHARED_SAMPLES
-from .rawfiles import ARTICLE_ONE, ARTICLE_TWO, ORIGIN, PAGE, chrome
+from ..conftest import FIXTURES, NO_SHARED, PROJECT_SAMPLES, SHARED_EXAMPLE, SHARED_SAMPLES
+from ..rawfiles import ARTICLE_ONE, ARTICLE_TWO, ORIGIN, PAGE, chrome
 
 REAL = SHARED_EXAMPLE
 

@@ -13,7 +13,7 @@ from django.core.management import call_command
 
 from articles.models import Article, ArticleTag, Source, Tag, remove_tag
 
-from .conftest import FIXTURES
+from ..conftest import FIXTURES
 from .test_import_command import run
 
 pytestmark = pytest.mark.django_db

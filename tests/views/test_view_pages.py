@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from articles.models import Article, Tag
 
-from .factories import make_article, make_source
+from ..factories import make_article, make_source
 
 pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"

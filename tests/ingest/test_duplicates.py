@@ -8,9 +8,9 @@ from django.urls import reverse
 from articles.ingest import dedupe
 from articles.models import Appearance, Article, Source
 
-from .conftest import NO_SHARED, PROJECT_SAMPLES, SHARED_EXAMPLE
-from .factories import import_one
-from .rawfiles import ARTICLE_ONE, ARTICLE_TWO, chrome
+from ..conftest import NO_SHARED, PROJECT_SAMPLES, SHARED_EXAMPLE
+from ..factories import import_one
+from ..rawfiles import ARTICLE_ONE, ARTICLE_TWO, chrome
 
 pytestmark = pytest.mark.django_db
 

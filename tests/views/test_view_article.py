@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
 
-from .factories import make_article, make_source
+from ..factories import make_article, make_source
 
 pytestmark = pytest.mark.django_db
 

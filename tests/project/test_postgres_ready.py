@@ -10,8 +10,8 @@ import uuid
 import psycopg
 import pytest
 
-from .conftest import ROOT
-from .postgres_ready import ready
+from ..conftest import ROOT
+from ..postgres_ready import ready
 
 SERVER = "postgres://postgres@127.0.0.1:5432"
 

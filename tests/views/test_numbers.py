@@ -11,9 +11,9 @@ from django.test import Client
 
 from articles.models import ReadingList, Section
 
-from .factories import make_article
+from ..factories import make_article
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 NUMBERS = [
     "99999999999999999999",

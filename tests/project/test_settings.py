@@ -10,7 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from newsroom.settings import env_bool, env_int, env_list, env_secret
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 
 def test_env_helpers_read_and_fail_loudly(monkeypatch):

@@ -14,11 +14,11 @@ from django.test import Client
 
 from articles.models import Article, ReadingList
 
-from .factories import make_article
-from .hostile import RAW_QUERIES, STRINGS
-from .rawfiles import ARTICLE_ONE, chrome
+from ..factories import make_article
+from ..hostile import RAW_QUERIES, STRINGS
+from ..rawfiles import ARTICLE_ONE, chrome
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 LISTINGS = ["/", "/bookmarks/", "/feed/", "/api/search", "/tags/{tag}/", "/tags/{tag}/feed/"]
 PARAMS = ["q", "tag", "digest", "order", "date_from", "date_to", "page", "mine", "paper", "code"]

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from articles.ingest import importer
 from articles.models import Article, Link, Section, Source
 
-from .rawfiles import ARTICLE_ONE, ARTICLE_TWO, ORIGIN, PAGE, chrome
+from ..rawfiles import ARTICLE_ONE, ARTICLE_TWO, ORIGIN, PAGE, chrome
 
 pytestmark = pytest.mark.django_db
 
@@ -309,7 +309,7 @@ def test_many_plain_rows_go_in_however_many_the_database_takes_at_once():
     # as built) take in one statement.
     from articles.models import SketchEntry
 
-    from .factories import make_article
+    from ..factories import make_article
 
     article = make_article("锚点很多的文章")
     rows = [(-(2**63) + n, article.id) for n in range(130_000)]

@@ -15,7 +15,7 @@ import pytest
 from articles.ingest.formats import detect
 from articles.ingest.parsing import Format, parse
 
-from .conftest import FIXTURES, NO_SHARED, ROOT, SHARED_SAMPLES
+from ..conftest import FIXTURES, NO_SHARED, ROOT, SHARED_SAMPLES
 
 FORMATS = FIXTURES / "formats"
 REAL = SHARED_SAMPLES / "real"

@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from articles.models import Article, ArticleTag, Tag
 
-from .factories import import_one
-from .rawfiles import ARTICLE_ONE, ARTICLE_TWO, chrome
+from ..factories import import_one
+from ..rawfiles import ARTICLE_ONE, ARTICLE_TWO, chrome
 
 pytestmark = pytest.mark.django_db
 URL = "/api/search"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import ast
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 APP = ROOT / "articles"
 # Higher layers may import lower ones, never the other way.

@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from articles.models import Article, Section, Source, Tag
 
-from .factories import import_one
-from .rawfiles import ARTICLE_ONE, chrome
+from ..factories import import_one
+from ..rawfiles import ARTICLE_ONE, chrome
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.urls import reverse, set_script_prefix
 
 from articles.models import Article, ArticleTag, Tag
 
-from .factories import make_article, make_source
+from ..factories import make_article, make_source
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
