@@ -74,12 +74,12 @@ def switch_off_extras(workers_only: bool = False) -> None:
     from articles.ingest import dedupe
 
     os.environ[WITHOUT_EXTRAS] = "1"
-    dedupe.measure = lambda text, sections_html: ("", [], [])
+    dedupe.measure = lambda text, sections_html: dedupe.Measures("", [], [])
     if workers_only:
         return
     from articles.ingest import autotag, importer, tagging
 
-    autotag.current = lambda: (tagging.Tagger([]), {})
+    autotag.current = lambda: autotag.Vocabulary(tagging.Tagger([]), {})
     importer._new_articles = lambda source, prepared, which: which
     importer._near_copies = lambda prepared, which: {}
     importer.ArticleSketch = mock.Mock()

@@ -200,7 +200,8 @@ def raw_engine(query: str) -> tuple[list[int], int]:
     """The engine's own ranked top 20 and count, with no search layer."""
     from django.db import connection
 
-    from articles.search import _fts5_match, _tsquery
+    from articles.search.engines.postgres import tsquery as _tsquery
+    from articles.search.engines.sqlite import fts5_match as _fts5_match
 
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

@@ -1,6 +1,7 @@
 """Search: tokens and the query language (``text``, pure Python), the
-index's upkeep (``index``), and the search the pages list from
-(``listing``). What the rest of the app uses is named here.
+index's upkeep (``index``), the search the pages list from (``listing``),
+and the SQL of each database (``engines``). What the rest of the app uses is
+named here.
 
 The names are looked up when first used, so the import's worker processes
 can use ``articles.search.text`` without loading Django's models.

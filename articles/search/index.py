@@ -10,18 +10,13 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
 
-from django.db import connection
-
 from articles.models import Article, Section
+from articles.search import engines
 from articles.search.text import article_minutes, document_tokens
 
 
 def _document(article: Article, sections: Iterable[Section]) -> tuple[str, str]:
     return document_tokens(article.title, article.subtitle, [(s.heading, s.html) for s in sections])
-
-
-def vendor() -> str:
-    return connection.vendor
 
 
 # Index rows are keyed by recency: the publication day in the high bits, the
@@ -82,38 +77,12 @@ def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
 
 
 def _delete(ids: list[int]) -> None:
-    marks = ",".join(["%s"] * len(ids))
-    with connection.cursor() as cursor:
-        if vendor() == "postgresql":
-            cursor.execute(f"DELETE FROM articles_search WHERE article_id IN ({marks})", ids)
-            return
-        cursor.execute(
-            "DELETE FROM articles_search WHERE rowid IN"
-            f" (SELECT key FROM articles_search_key WHERE article_id IN ({marks}))",
-            ids,
-        )
-        cursor.execute(f"DELETE FROM articles_search_key WHERE article_id IN ({marks})", ids)
+    engines.current().delete(ids)
 
 
 def _insert(docs: list[tuple[int, int, str, str]]) -> None:
-    if not docs:
-        return
-    with connection.cursor() as cursor:
-        if vendor() == "postgresql":
-            cursor.executemany(
-                "INSERT INTO articles_search (article_id, key, document) VALUES (%s, %s, "
-                "setweight(to_tsvector('simple', %s), 'A') || to_tsvector('simple', %s))",
-                docs,
-            )
-            return
-        cursor.executemany(
-            "INSERT INTO articles_search (rowid, title, body) VALUES (%s, %s, %s)",
-            [(key, title, body) for _, key, title, body in docs],
-        )
-        cursor.executemany(
-            "INSERT INTO articles_search_key (article_id, key) VALUES (%s, %s)",
-            [(article_id, key) for article_id, key, _, _ in docs],
-        )
+    if docs:
+        engines.current().insert(docs)
 
 
 _deferred: ContextVar[set[int] | None] = ContextVar("deferred_search_sync", default=None)
@@ -140,13 +109,9 @@ def batch() -> Iterator[None]:
 
 def rebuild() -> int:
     """Drop and rebuild the whole index; returns the number of articles."""
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM articles_search")
-        if vendor() == "sqlite":
-            cursor.execute("DELETE FROM articles_search_key")
+    engine = engines.current()
+    engine.clear()
     ids = list(Article.objects.order_by("id").values_list("id", flat=True))
     sync(ids)
-    if vendor() == "sqlite":
-        with connection.cursor() as cursor:  # merge the index into one b-tree: half the size
-            cursor.execute("INSERT INTO articles_search (articles_search) VALUES ('optimize')")
+    engine.compact()
     return len(ids)

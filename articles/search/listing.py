@@ -8,59 +8,20 @@ and facets. The index (:mod:`articles.search.index`) holds the tokens of
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import OperationalError, connection, transaction
+from django.db import OperationalError, connection
 
 from articles.lib.text import plain_text
 from articles.models import Article, ArticleTag, Link, Section, Tag
-from articles.search.index import ID_MASK, vendor
-from articles.search.text import Query, parse_query, snippet, term_phrases
+from articles.search import engines
+from articles.search.engines import SqlMatches
+from articles.search.text import Query, parse_query, snippet
 
 # --------------------------------------------------------------------------
 # Queries
-
-
-def _fts5_match(terms: list[str]) -> str:
-    """An FTS5 MATCH expression, every token quoted: no input can break it."""
-    groups = []
-    for term in terms:
-        for tokens, prefix in term_phrases(term):
-            groups.append('"' + " ".join(tokens) + '"' + ("*" if prefix else ""))
-    return " AND ".join(groups)
-
-
-def _tsquery(terms: list[str], phrases: bool = True) -> str:
-    """The same for PostgreSQL's to_tsquery; tokens are letters and digits only.
-
-    Without ``phrases`` the tokens of a phrase need only all be there: the GIN
-    index answers that alone, while checking their order reads the row's
-    whole tsvector.
-    """
-    groups = []
-    for term in terms:
-        for tokens, prefix in term_phrases(term):
-            quoted = [f"'{t}'" for t in tokens]
-            if prefix:
-                quoted[-1] += ":*"
-            groups.append("(" + (" <-> " if phrases else " & ").join(quoted) + ")")
-    return " & ".join(groups)
-
-
-def _matching_ids_sql(terms: list[str]) -> tuple[str, list[str]]:
-    if vendor() == "postgresql":
-        return (
-            "SELECT article_id FROM articles_search WHERE document @@ to_tsquery('simple', %s)",
-            [_tsquery(terms)],
-        )
-    return (
-        f"SELECT rowid & {ID_MASK} FROM articles_search WHERE articles_search MATCH %s",
-        [_fts5_match(terms)],
-    )
 
 
 @dataclass
@@ -94,50 +55,6 @@ BEST, NEWEST = "best", "newest"
 COUNT_CAP = 1_000
 # No search may hold a worker longer than this.
 SEARCH_TIMEOUT_MS = 3000
-
-
-# How a search's transaction plans on PostgreSQL. The planner counts nothing
-# for reading a tsvector from TOAST, so left alone it scans every row for a
-# common token, and hashes every article to join a page's matches to them
-# rather than looking each one up (figures: bench/README.md).
-_PLANNER = {"enable_seqscan": "off", "enable_hashjoin": "off"}
-
-
-@contextmanager
-def _searching(ms: int) -> Iterator[None]:
-    """The transaction a search runs in: any statement that runs longer than
-    ``ms`` is aborted with OperationalError, and on PostgreSQL the planner
-    follows _PLANNER (see also _postgres_matches)."""
-    if vendor() == "postgresql":
-        # Local settings end with the transaction, or with the savepoint
-        # when it rolls back. Inside an outer transaction they would outlive
-        # the search, so put them back by hand there when all went well.
-        wanted = {"statement_timeout": str(ms), **_PLANNER}
-        outer = connection.in_atomic_block
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT "
-                + ", ".join(["current_setting(%s)"] * len(wanted))
-                + ", "
-                + ", ".join(["set_config(%s, %s, true)"] * len(wanted)),
-                [*wanted, *(x for pair in wanted.items() for x in pair)],
-            )
-            before = cursor.fetchone()[: len(wanted)]
-            yield
-            if outer:
-                cursor.execute(
-                    "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(wanted)),
-                    [x for pair in zip(wanted, before, strict=True) for x in pair],
-                )
-        return
-    connection.ensure_connection()
-    raw = connection.connection
-    deadline = time.monotonic() + ms / 1000
-    raw.set_progress_handler(lambda: time.monotonic() > deadline, 10_000)
-    try:
-        yield
-    finally:
-        raw.set_progress_handler(None, 0)
 
 
 PAGE_SIZE = 20
@@ -182,7 +99,7 @@ def search(
     page_size = page_size or PAGE_SIZE
 
     try:
-        with _searching(SEARCH_TIMEOUT_MS):
+        with engines.current().searching(SEARCH_TIMEOUT_MS):
             return _search(query, source, bookmarked_by, order, page, page_size, facets)
     except OperationalError as exc:
         if "cancel" not in str(exc) and "interrupt" not in str(exc):
@@ -292,7 +209,7 @@ def _conditions(
         )
         params.append(kind)
     for term in query.excluded:
-        sql, term_params = _matching_ids_sql([term])
+        sql, term_params = engines.current().matching_ids_sql([term])
         where.append(f"a.id NOT IN ({sql})")
         params.extend(term_params)
     return where, params
@@ -312,152 +229,39 @@ class _Stream:
         tag_ids: list[int] | None = None,
     ) -> None:
         self.terms = terms
-        self.postgres: tuple[list[str], str, list] | None = None  # terms, where, params
-        if not terms and tag_ids:
+        if terms:
+            self.matches = engines.current().matches(terms, where, params)
+        elif tag_ids:
             # Unpublished articles are few: leaving them out by id spares
             # looking up the article of each row (a third of the statement),
             # unless something else is to be checked on it.
             marks = ",".join(["%s"] * len(tag_ids))
             join = f" JOIN articles_article a ON a.id = t.article_id AND {where}" if where else ""
             others = [s for s in Article.Status.values if s != Article.Status.PUBLISHED]
-            self.sql = (
+            self.matches = SqlMatches(
                 f"SELECT t.article_id AS aid, 0 AS akey FROM articles_articletag t{join}"
                 f" WHERE t.tag_id IN ({marks}) AND t.article_id NOT IN (SELECT id"
                 f" FROM articles_article WHERE status IN ({','.join(['%s'] * len(others))}))"
-                " ORDER BY t.published_on DESC, t.article_id DESC"
+                " ORDER BY t.published_on DESC, t.article_id DESC",
+                [*params, *tag_ids, *others],
             )
-            self.params = [*params, *tag_ids, *others]
-        elif not terms and bookmarked_by is not None:
-            self.sql = (
+        elif bookmarked_by is not None:
+            self.matches = SqlMatches(
                 "SELECT a.id AS aid, 0 AS akey FROM articles_article a"
                 " JOIN articles_bookmark bm ON bm.article_id = a.id AND bm.user_id = %s"
-                f" WHERE {where} ORDER BY bm.created_at DESC, bm.id DESC"
+                f" WHERE {where} ORDER BY bm.created_at DESC, bm.id DESC",
+                [bookmarked_by, *params],
             )
-            self.params = [bookmarked_by, *params]
-        elif not terms:
-            self.sql = (
-                "SELECT a.id AS aid, 0 AS akey FROM articles_article a"
-                f" WHERE {where} ORDER BY a.published_on DESC, a.id DESC"
-            )
-            self.params = params
-        elif vendor() == "postgresql" and _short_prefix(terms):
-            self.sql, self.params = _postgres_walk(terms, where, params)
-        elif vendor() == "postgresql":
-            self.postgres = (terms, where, params)
-            self.sql, self.params = _postgres_matches(*self.postgres)
         else:
-            self.sql = (
-                f"SELECT s.rowid & {ID_MASK} AS aid, s.rowid AS akey FROM articles_search s"
-                f" JOIN articles_article a ON a.id = s.rowid & {ID_MASK}"
-                f" WHERE s.articles_search MATCH %s AND {where}"
-                " ORDER BY s.rowid DESC"
+            self.matches = SqlMatches(
+                "SELECT a.id AS aid, 0 AS akey FROM articles_article a"
+                f" WHERE {where} ORDER BY a.published_on DESC, a.id DESC",
+                params,
             )
-            self.params = [_fts5_match(terms), *params]
 
     def fetch(self, limit: int, offset: int = 0) -> list[tuple[int, int]]:
         """(article id, recency key) of matches offset to offset + limit."""
-        if self.postgres and offset == 0:
-            return self._fetch_windowed(limit)
-        return self._run(self.sql, self.params, limit, offset)
-
-    def _fetch_windowed(self, limit: int) -> list[tuple[int, int]]:
-        """The first matches on PostgreSQL: those among the WINDOW newest
-        index rows, then, if too few, the older ones."""
-        rows = self._run(*_postgres_matches(*self.postgres, window=">="), limit)
-        if len(rows) < limit:
-            rows += self._run(*_postgres_matches(*self.postgres, window="<"), limit - len(rows))
-        return rows
-
-    @staticmethod
-    def _run(sql: str, params: list, limit: int, offset: int = 0) -> list[tuple[int, int]]:
-        with connection.cursor() as cursor:
-            cursor.execute(f"{sql} LIMIT %s OFFSET %s", [*params, limit, offset])
-            return cursor.fetchall()
-
-
-# PostgreSQL reads the newest matches of a term among this many of the newest
-# index rows first (see _postgres_matches).
-WINDOW = 5000
-
-
-def _postgres_matches(
-    terms: list[str], where: str, params: list, window: str = ""
-) -> tuple[str, list]:
-    """The SQL of _Stream's matches, newest first, on PostgreSQL, for terms
-    without a short prefix: with ``window`` ``">="`` among the WINDOW newest
-    index rows only, with ``"<"`` among the older ones.
-
-    Checking ``document @@ query`` on a row reads its whole tsvector from
-    TOAST, and the planner counts nothing for that: walking the recency index
-    it checks rows one by one, and a sequential scan reads them all. So the
-    rows holding every token come from the GIN index alone, which needs no
-    tsvector (sequential scans are off during a search, see _PLANNER). The
-    index also holds ``key + 0``: the window is part of the same index scan,
-    which hands over only the window's matches, and no other index can serve
-    that expression, so the planner cannot go back to the recency index.
-    Only a phrase is then checked, on the newest candidates first, until the
-    page is full.
-    """
-    match = _tsquery(terms)
-    tokens = _tsquery(terms, phrases=False)
-    inner, inner_params = ["s.document @@ to_tsquery('simple', %s)"], [tokens]
-    if window:  # the key of the oldest row in the window, 0 when all are
-        inner.append(
-            f"s.key + 0 {window} COALESCE((SELECT key FROM articles_search"
-            " ORDER BY key DESC LIMIT 1 OFFSET %s), 0)"
-        )
-        inner_params.append(WINDOW)
-    outer, outer_params = [where], params
-    if match != tokens:
-        outer, outer_params = ["c.document @@ to_tsquery('simple', %s)", where], [match, *params]
-    return (
-        "SELECT c.aid, c.akey FROM ("
-        " SELECT s.article_id AS aid, s.key + 0 AS akey"
-        + (", s.document" if match != tokens else "")
-        + f" FROM articles_search s WHERE {' AND '.join(inner)}"
-        " ORDER BY s.key + 0 DESC OFFSET 0"
-        ") c JOIN articles_article a ON a.id = c.aid"
-        f" WHERE {' AND '.join(outer)} ORDER BY c.akey DESC",
-        [*inner_params, *outer_params],
-    )
-
-
-def _short_prefix(terms: list[str]) -> bool:
-    """Whether a term ends in a prefix of one or two characters (a lone
-    Chinese character, the ``o`` of ``GPT-4o``): in the GIN index that is
-    every token it starts (``的``: thousands)."""
-    return any(
-        prefix and len(tokens[-1]) < 3 for term in terms for tokens, prefix in term_phrases(term)
-    )
-
-
-def _postgres_walk(terms: list[str], where: str, params: list) -> tuple[str, list]:
-    """The SQL of _Stream's matches, newest first, on PostgreSQL, for terms
-    with a short prefix (see _short_prefix).
-
-    Reading every token such a prefix starts from the GIN index costs more
-    than walking the recency index and checking rows one by one, as the
-    planner is left free to do here. A phrase is still checked only on the
-    rows that hold all of its tokens.
-    """
-    query = _tsquery(terms)
-    if "<->" not in query:
-        return (
-            "SELECT s.article_id AS aid, s.key AS akey FROM articles_search s"
-            " JOIN articles_article a ON a.id = s.article_id"
-            f" WHERE s.document @@ to_tsquery('simple', %s) AND {where}"
-            " ORDER BY s.key DESC",
-            [query, *params],
-        )
-    return (
-        "SELECT c.aid, c.akey FROM ("
-        " SELECT s.article_id AS aid, s.key AS akey, s.document FROM articles_search s"
-        " WHERE s.document @@ to_tsquery('simple', %s) ORDER BY s.key DESC OFFSET 0"
-        ") c JOIN articles_article a ON a.id = c.aid"
-        f" WHERE c.document @@ to_tsquery('simple', %s) AND {where}"
-        " ORDER BY c.akey DESC",
-        [_tsquery(terms, phrases=False), query, *params],
-    )
+        return self.matches.fetch(limit, offset)
 
 
 # Best match ranks at most this many of the newest matches. A term found in
@@ -482,25 +286,7 @@ def _best_ids(stream: _Stream, head: list[tuple[int, int]], offset: int, limit: 
 
 def _scores(terms: list[str], pool: list[tuple[int, int]]) -> dict[int, float]:
     """The engine's relevance of each article of the pool, higher is better."""
-    if not pool:
-        return {}
-    with connection.cursor() as cursor:
-        if vendor() == "postgresql":
-            cursor.execute(
-                "SELECT article_id, ts_rank_cd(document, to_tsquery('simple', %s))"
-                " FROM articles_search WHERE article_id = ANY(%s)",
-                [_tsquery(terms), [i for i, _ in pool]],
-            )
-            return dict(cursor.fetchall())
-        # FTS5 would run the whole match once per id of an IN list; the pool
-        # is a range of rowids, which it walks in one pass.
-        keys = [key for _, key in pool]
-        cursor.execute(
-            f"SELECT rowid & {ID_MASK}, -rank FROM articles_search"
-            " WHERE articles_search MATCH %s AND rowid BETWEEN %s AND %s",
-            [_fts5_match(terms), min(keys), max(keys)],
-        )
-        return dict(cursor.fetchall())
+    return engines.current().scores(terms, pool) if pool else {}
 
 
 def _with_snippets(articles: list[Article], terms: list[str]) -> list[Hit]:
@@ -546,16 +332,9 @@ def _tags_of(ids: list[int]) -> dict[int, list[Tag]]:
 
 
 def _listed(ids: Iterable[int]) -> str:
-    """Up to a thousand ids as SQL to inline, ``IN (1,2,3)`` or on PostgreSQL
-    ``= ANY('{1,2,3}'::bigint[])``, which it plans faster than a long list.
-
-    As parameters, the ORM would prepare the ids one by one, and an array
-    parameter leads PostgreSQL to a slower plan.
-    """
-    listed = ",".join(str(int(i)) for i in ids)
-    if vendor() == "postgresql":
-        return f"= ANY('{{{listed}}}'::bigint[])"
-    return f"IN ({listed})"
+    """Up to a thousand ids as SQL to inline (the ORM would prepare them one
+    by one as parameters)."""
+    return engines.current().listed(ids)
 
 
 def papers_of(article_ids: list[int], limit: int = 20) -> list[Link]:

@@ -158,7 +158,7 @@ def test_newest_matches_are_the_same_whatever_the_window(corpus, monkeypatch, wi
     for ids in expected.values():  # newest first, ties to the newer id
         assert ids == sorted(ids, key=lambda i: (keys[i], i), reverse=True)
 
-    monkeypatch.setattr("articles.search.listing.WINDOW", window)
+    monkeypatch.setattr("articles.search.engines.postgres.WINDOW", window)
     monkeypatch.setattr("articles.search.listing.COUNT_CAP", 10)
     for query, ids in expected.items():
         first = search(query, order="newest", page_size=4)
