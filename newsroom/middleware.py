@@ -6,11 +6,15 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from csp.constants import UNSAFE_INLINE
 from csp.middleware import CSPMiddleware, PolicyParts
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import resolve_url
 from django.urls import reverse
+from django_htmx.http import HttpResponseClientRedirect
 
 log = logging.getLogger("newsroom.requests")
 
@@ -25,6 +29,25 @@ class ContentSecurityPolicy(CSPMiddleware):
         if not report_only and request.path_info.startswith(reverse("admin:index")):
             parts.update = {**(parts.update or {}), "style-src": [UNSAFE_INLINE]}
         return parts
+
+
+def htmx_login_redirect(get_response: Callable[[HttpRequest], HttpResponse]):
+    """An HTMX request that needs a login is sent to the login page as a
+    whole (HX-Redirect), not given the login page to paste into a fragment:
+    the browser would follow a plain redirect inside the request."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        login = resolve_url(settings.LOGIN_URL)
+        if (
+            getattr(request, "htmx", False)
+            and response.status_code in (301, 302)
+            and urlsplit(response["Location"]).path == login
+        ):
+            return HttpResponseClientRedirect(response["Location"])
+        return response
+
+    return middleware
 
 
 class RequestLog:

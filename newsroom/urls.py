@@ -10,6 +10,7 @@ register_converter(converters.Id, "id")
 urlpatterns = [
     path("", pages.index, name="index"),
     path("articles/<id:pk>/<text:slug>/", pages.article_detail, name="article"),
+    path("articles/<id:pk>/", pages.article_without_slug, name="article-short"),
     path("tags/", pages.tag_list, name="tags"),
     path("tags/<text:slug>/", pages.tag_detail, name="tag"),
     path("tags/<text:slug>/feed/", ArticleFeed(), name="tag-feed"),

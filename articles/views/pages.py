@@ -117,7 +117,13 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 @vary_on_headers("HX-Request", "HX-Target")
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    return _listing(request, get_object_or_404(Tag, slug=slug))
+    tag = Tag.objects.filter(slug=slug).first()
+    if tag is None:
+        # A slug typed in other case (/tags/AIME/) is the same tag.
+        tag = get_object_or_404(Tag.objects.order_by("id"), slug__iexact=slug)
+        query = request.META.get("QUERY_STRING", "")
+        return redirect(tag.get_absolute_url() + (f"?{query}" if query else ""), permanent=True)
+    return _listing(request, tag)
 
 
 @require_GET
@@ -131,6 +137,12 @@ def bookmark_list(request: HttpRequest) -> HttpResponse:
 def tag_list(request: HttpRequest) -> HttpResponse:
     tags = Tag.objects.with_counts().order_by("-n", "name")
     return render(request, "articles/tags.html", {"tags": tags})
+
+
+@require_GET
+def article_without_slug(request: HttpRequest, pk: int) -> HttpResponse:
+    """``/articles/9/``: the article's canonical address."""
+    return redirect(get_object_or_404(Article.objects.published(), pk=pk), permanent=True)
 
 
 @require_GET
