@@ -100,6 +100,9 @@ def _listing(request: HttpRequest, tag: Tag | None = None, bookmarks: bool = Fal
         "next_page": results.page + 1,
         "marks": marks,
         "bookmarks_page": bookmarks,
+        "inverted_dates": bool(
+            kwargs["date_from"] and kwargs["date_to"] and kwargs["date_from"] > kwargs["date_to"]
+        ),
         "tag_papers": papers_of(results.ids[:200]) if tag and not request.htmx else [],
     }
     template = LISTING

@@ -55,3 +55,15 @@ def test_every_htmx_request_that_needs_a_login_gets_a_redirect(client, article):
         response = client.get(url, headers=HTMX)
         assert response.status_code == 200 and "HX-Redirect" in response
         assert client.get(url).status_code == 302  # without HTMX: the usual redirect
+
+
+def test_an_inverted_date_range_says_so(client, article):
+    page = client.get("/", {"date_from": "2025-02-01", "date_to": "2025-01-01"})
+    html = page.content.decode()
+    assert page.status_code == 200 and "开始日期晚于结束日期" in html
+    assert "开始日期晚于结束日期" not in client.get("/", {"date_to": "2025-01-01"}).content.decode()
+
+
+def test_an_empty_filtered_list_has_no_stray_space_before_a_comma(client, article):
+    html = client.get("/", {"date_to": "2000-01-01"}).content.decode()
+    assert "这里没有文章，筛选条件：" in html and " ，" not in html
