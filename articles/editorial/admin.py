@@ -28,6 +28,11 @@ from articles.models import (
     remove_tag,
 )
 
+# The admin says whose it is, in the editor's language.
+admin.site.site_header = gettext_lazy("Newsroom editorial")
+admin.site.site_title = gettext_lazy("Newsroom editorial")
+admin.site.index_title = gettext_lazy("Articles, tags and sources")
+
 
 class ModelAdmin(admin.ModelAdmin):
     """The project's admin classes: the ids ticked for a list action come

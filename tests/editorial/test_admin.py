@@ -155,3 +155,11 @@ def test_a_lead_section_is_named_in_the_editors_language():
     with translation.override("en"):
         assert str(lead) == "(lead)"
     assert str(Section(heading="一、背景")) == "一、背景"
+
+
+def test_the_admin_says_whose_it_is_in_the_editors_language(client, eve):
+    client.force_login(eve)
+    page = client.get("/admin/").content.decode()
+    assert "Newsroom 编辑部" in page and "Django 管理" not in page
+    english = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Newsroom editorial" in english
