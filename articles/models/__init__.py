@@ -1,6 +1,12 @@
 """The app's models, one module per capability."""
 
-from articles.models.readers import Bookmark, ReadingList, ReadingListItem, new_list_token
+from articles.models.readers import (
+    Bookmark,
+    ReadingList,
+    ReadingListItem,
+    ReadMark,
+    new_list_token,
+)
 from articles.models.sources import (
     Appearance,
     Article,
@@ -23,6 +29,7 @@ __all__ = [
     "Link",
     "ReadingList",
     "ReadingListItem",
+    "ReadMark",
     "RemovedTag",
     "Section",
     "SketchEntry",

@@ -1,4 +1,4 @@
-"""What readers keep: bookmarks and reading lists."""
+"""What readers keep: bookmarks, what they have read, and reading lists."""
 
 from __future__ import annotations
 
@@ -32,8 +32,32 @@ class Bookmark(models.Model):
         return f"{self.user} / {self.article}"
 
 
+class ReadMark(models.Model):
+    """An article a reader has read: one row each, none for unread ones
+    (most articles), so "unread" is a NOT EXISTS on the unique index."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reads"
+    )
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="reads")
+    read_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "article"], name="read_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} / {self.article}"
+
+
 def new_list_token() -> str:
     return secrets.token_urlsafe(18)
+
+
+class ReadingListQuerySet(models.QuerySet["ReadingList"]):
+    def alive(self) -> ReadingListQuerySet:
+        return self.filter(deleted_at=None)
 
 
 class ReadingList(models.Model):
@@ -47,6 +71,11 @@ class ReadingList(models.Model):
     articles = models.ManyToManyField(Article, through="ReadingListItem", related_name="+")
     token = models.CharField(max_length=40, unique=True, null=True, blank=True, default=None)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A deleted list is kept until its owner deletes another, so that the
+    # deletion can be undone.
+    deleted_at = models.DateTimeField(null=True, blank=True, default=None)
+
+    objects = ReadingListQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -8,6 +8,7 @@ and facets. The index (:mod:`articles.search.index`) holds the tokens of
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -42,6 +43,7 @@ class Results:
     facets: list[tuple[Tag, int]]
     timed_out: bool = False
     ids: list[int] = field(default_factory=list)  # the newest COUNT_CAP matches
+    page_size: int = 0  # hits a page of this listing holds
 
     @property
     def count_is_capped(self) -> bool:
@@ -66,12 +68,14 @@ def search(
     tags: Iterable[str | Tag] = (),
     source: int | None = None,
     bookmarked_by: int | None = None,
+    unread_by: int | None = None,
     links: Iterable[str] = (),
     date_from: date | None = None,
     date_to: date | None = None,
     order: str | None = None,
     page: int = 1,
     page_size: int | None = None,
+    pages: int = 1,
     facets: bool = True,
 ) -> Results:
     """A page of published articles matching what a reader typed and filters.
@@ -81,7 +85,10 @@ def search(
     that takes longer than SEARCH_TIMEOUT_MS is cut short: no hits, and
     ``timed_out`` set. With ``bookmarked_by`` (a user id), only that user's
     bookmarks, the newest bookmarked first when there is nothing to match;
+    with ``unread_by`` (a user id), only articles that user has not read;
     with ``links`` (``"paper"``, ``"code"``), only articles that have them.
+    With ``pages``, the hits of that many pages up to ``page``, for a list
+    that "more" has grown to ``page``.
     """
     query = parse_query(text)
     for tag in tags:  # a Tag already looked up saves looking it up by name
@@ -97,26 +104,48 @@ def search(
         order = BEST if query.terms else NEWEST
     page = max(1, page)
     page_size = page_size or PAGE_SIZE
+    pages = max(1, min(pages, page))
 
     try:
         with engines.current().searching(SEARCH_TIMEOUT_MS):
-            return _search(query, source, bookmarked_by, order, page, page_size, facets)
+            readers = _Readers(bookmarked_by, unread_by)
+            shown = _Shown(page, page_size, pages)
+            return _search(query, source, readers, order, shown, facets)
     except OperationalError as exc:
         if "cancel" not in str(exc) and "interrupt" not in str(exc):
             raise
         return Results(query, order, [], 0, page, False, [], timed_out=True)
 
 
+@dataclass(frozen=True)
+class _Shown:
+    """Which hits a page shows: ``pages`` pages of ``page_size`` up to ``page``."""
+
+    page: int
+    page_size: int
+    pages: int
+
+
+@dataclass(frozen=True)
+class _Readers:
+    """Whose bookmarks, and whose unread articles, a search is limited to."""
+
+    bookmarked_by: int | None = None
+    unread_by: int | None = None
+
+
 def _search(
     query: Query,
     source: int | None,
-    bookmarked_by: int | None,
+    readers: _Readers,
     order: str,
-    page: int,
-    page_size: int,
+    shown: _Shown,
     facets: bool,
 ) -> Results:
-    offset = (page - 1) * page_size
+    page = shown.page
+    offset = (page - shown.pages) * shown.page_size
+    page_size = shown.pages * shown.page_size
+    bookmarked_by = readers.bookmarked_by
     # Without text to match, a tag's listing reads the tag's own rows, newest
     # first: a rare tag does not walk every article to fill a page.
     drive = not query.terms and bool(query.tags) and bookmarked_by is None
@@ -126,6 +155,7 @@ def _search(
         source=source,
         published_only=not drive,  # the tag's rows leave out the others by id
         bookmarked_by=bookmarked_by if query.terms else None,
+        unread_by=readers.unread_by,
         drive_by_tag=drive,
     )
     stream = _Stream(
@@ -140,6 +170,15 @@ def _search(
     # rare term's few matches from the GIN index rather than walking the
     # recency index to find 21 of them.
     head = stream.fetch(max(COUNT_CAP, RANK_POOL) + 1)
+    if bookmarked_by is not None and query.terms:
+        # A reader's own note about a bookmark counts as its text: those
+        # found with the help of their note come after the matches of the text.
+        found = {i for i, _ in head}
+        head += [
+            row
+            for row in _note_matches(query.terms, where, params, bookmarked_by)
+            if row[0] not in found
+        ][: max(0, COUNT_CAP + 1 - len(head))]
     if order == BEST and query.terms:
         ids = _best_ids(stream, head, offset, page_size + 1)
     elif offset + page_size < len(head) or len(head) <= max(COUNT_CAP, RANK_POOL):
@@ -157,7 +196,35 @@ def _search(
     count = min(len(head), COUNT_CAP + 1)
     matched = [i for i, _ in head[:COUNT_CAP]]
     facet_counts = _facets(matched) if facets else []
-    return Results(query, order, hits, count, page, has_next, facet_counts, ids=matched)
+    return Results(
+        query,
+        order,
+        hits,
+        count,
+        page,
+        has_next,
+        facet_counts,
+        ids=matched,
+        page_size=shown.page_size,
+    )
+
+
+def _note_matches(
+    terms: list[str], where: list[str], params: list, user_id: int
+) -> list[tuple[int, int]]:
+    """The reader's bookmarks that hold every term in their text or in the
+    reader's note about them, newest bookmarked first."""
+    conditions, values = list(where), list(params)
+    for term in terms:
+        text_sql, text_params = engines.current().matching_ids_sql([term])
+        conditions.append(f"(a.id IN ({text_sql}) OR UPPER(bm.note) LIKE UPPER(%s) ESCAPE '!')")
+        values += [*text_params, "%" + re.sub(r"([!%_])", r"!\1", term) + "%"]
+    return SqlMatches(
+        "SELECT a.id AS aid, 0 AS akey FROM articles_article a"
+        " JOIN articles_bookmark bm ON bm.article_id = a.id AND bm.user_id = %s"
+        f" WHERE {' AND '.join(conditions)} ORDER BY bm.created_at DESC, bm.id DESC",
+        [user_id, *values],
+    ).fetch(COUNT_CAP + 1)
 
 
 def _tag_ids(query: Query, name: str) -> list[int]:
@@ -171,6 +238,7 @@ def _conditions(
     source: int | None = None,
     published_only: bool = True,
     bookmarked_by: int | None = None,
+    unread_by: int | None = None,
     drive_by_tag: bool = False,
 ) -> tuple[list[str], list]:
     """SQL on the article ``a`` for everything but the terms to match (and
@@ -186,6 +254,12 @@ def _conditions(
             " WHERE b.article_id = a.id AND b.user_id = %s)"
         )
         params.append(bookmarked_by)
+    if unread_by is not None:
+        where.append(
+            "NOT EXISTS (SELECT 1 FROM articles_readmark r"
+            " WHERE r.article_id = a.id AND r.user_id = %s)"
+        )
+        params.append(unread_by)
     if source:
         where.append("a.source_id = %s")
         params.append(source)

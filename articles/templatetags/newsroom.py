@@ -17,6 +17,12 @@ def get_item(mapping: dict, key):
     return mapping.get(key) if mapping else None
 
 
+@register.filter
+def is_in(value, collection) -> bool:
+    """``{% include … with is_read=article.pk|is_in:read %}``."""
+    return bool(collection) and value in collection
+
+
 @register.simple_tag
 def tag_list(tags) -> str:
     """``{% tag_list article.tags.all %}``: an article's tags as links.

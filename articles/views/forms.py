@@ -53,6 +53,7 @@ class SearchForm(forms.Form):
     date_to = forms.DateField(required=False)
     page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
     mine = forms.BooleanField(required=False)  # only my bookmarks
+    unread = forms.BooleanField(required=False)  # only what I have not read
     paper = forms.BooleanField(required=False)  # only articles with a paper
     code = forms.BooleanField(required=False)  # only articles with code
 

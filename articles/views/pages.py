@@ -1,22 +1,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import resolve
 from django.utils.text import Truncator
-from django.views.decorators.http import require_GET
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from articles.lib.text import plain_text
-from articles.models import Article, Link, Source, Tag
+from articles.models import Article, ArticleTag, Link, ReadMark, Source, Tag
 from articles.search import Results, papers_of, search
 from articles.views.forms import SearchForm
+from articles.views.readers import LIST_VIEW_COOKIE
 
 LISTING = "articles/index.html"
 
@@ -71,54 +76,127 @@ def _facets(
     return out
 
 
+# A list that "more" has grown shows at most this many pages when it is
+# loaded again (?page=12 shows pages 3 to 12, with a link to earlier ones).
+PAGES_SHOWN = 10
+
+
+def _listing_kwargs(
+    request: HttpRequest, form: SearchForm, tag: Tag | None, bookmarks: bool
+) -> dict:
+    """What to search for, from a valid form: the page's own limits added."""
+    kwargs = form.search_kwargs()
+    if tag:
+        kwargs["tags"] = [tag, *kwargs["tags"]]
+    if bookmarks or form.cleaned_data["mine"]:
+        kwargs["bookmarked_by"] = request.user.pk
+    if form.cleaned_data["unread"] and request.user.is_authenticated:
+        kwargs["unread_by"] = request.user.pk
+    return kwargs
+
+
 def _listing(request: HttpRequest, tag: Tag | None = None, bookmarks: bool = False) -> HttpResponse:
     """The front page, a tag page and the reader's bookmarks: search,
     filters, results, paging.
 
     An HTMX request gets a fragment: the results when the search form or a
     filter asked for them, else (the "more" button) the next page of hits.
+    A whole page shows every page up to ``?page``, the address "more" left.
     """
     form = SearchForm(request.GET)
     context: dict = {"form": form, "tag": tag}
     if not form.is_valid():
         return render(request, LISTING, context, status=400)
-    kwargs = form.search_kwargs()
-    if tag:
-        kwargs["tags"] = [tag, *kwargs["tags"]]
-    mine = bookmarks or form.cleaned_data["mine"]
-    if mine and not request.user.is_authenticated:
+    if (bookmarks or form.cleaned_data["mine"]) and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if mine:
-        kwargs["bookmarked_by"] = request.user.pk
+    kwargs = _listing_kwargs(request, form, tag, bookmarks)
+    # "More" asks for the next page alone; a search, a filter or htmx putting
+    # back a page it has no copy of gets the results (or the whole page).
+    more = bool(
+        request.htmx
+        and request.htmx.target != "results"
+        and not request.htmx.history_restore_request
+    )
+    kwargs["pages"] = 1 if more else PAGES_SHOWN
     results = search(**kwargs)
-    marks = _marks(request, [h.article for h in results.hits])
+    articles = [h.article for h in results.hits]
     active = [t.lower() for t in results.query.tags]
+    first_page = results.page - min(PAGES_SHOWN, results.page) + 1 if not more else results.page
     context |= {
         "results": results,
         "filters": _filters(request, form, tag),
         "facets": _facets(request, results, active),
         "next_page": results.page + 1,
-        "marks": marks,
+        "first_page": first_page,
+        "first_number": (first_page - 1) * results.page_size + 1,
+        "marks": _marks(request, articles),
+        "read": _read(request, articles),
         "bookmarks_page": bookmarks,
+        "compact": request.COOKIES.get(LIST_VIEW_COOKIE) == "compact",
+        "more_filters": any(
+            form.cleaned_data[k]
+            for k in ("date_from", "date_to", "paper", "code", "mine", "unread")
+        ),
         "inverted_dates": bool(
             kwargs["date_from"] and kwargs["date_to"] and kwargs["date_from"] > kwargs["date_to"]
         ),
         "tag_papers": papers_of(results.ids[:200]) if tag and not request.htmx else [],
+        "unread_count": _unread_in(request, tag) if tag and not request.htmx else None,
     }
     template = LISTING
-    if request.htmx:
-        template += "#results" if request.htmx.target == "results" else "#page"
+    if more:
+        template += "#page"
+    elif request.htmx and not request.htmx.history_restore_request:
+        template += "#results"
     return render(request, template, context)
 
 
+@require_POST
+@login_required
+def mark_listing_read(request: HttpRequest) -> HttpResponse:
+    """ "Mark these as read": the articles that the list at ``next`` (a
+    front, tag or bookmarks page with its query) shows."""
+    back = urlsplit(request.POST.get("next", ""))
+    try:
+        match = resolve(back.path) if back.path.startswith("/") and not back.netloc else None
+    except Http404:
+        match = None
+    if match is None or match.url_name not in ("index", "tag", "bookmarks"):
+        return HttpResponseBadRequest("next must be a list of articles")
+    form = SearchForm(QueryDict(back.query))
+    if not form.is_valid():
+        return HttpResponseBadRequest("bad query")
+    tag = get_object_or_404(Tag, slug=match.kwargs["slug"]) if match.url_name == "tag" else None
+    kwargs = _listing_kwargs(request, form, tag, match.url_name == "bookmarks")
+    results = search(**kwargs, pages=PAGES_SHOWN, facets=False)
+    ids = [h.article.pk for h in results.hits]
+    ReadMark.objects.bulk_create(
+        [ReadMark(user=request.user, article_id=i) for i in ids], ignore_conflicts=True
+    )
+    messages.success(
+        request,
+        ngettext("%(n)d article marked as read.", "%(n)d articles marked as read.", len(ids))
+        % {"n": len(ids)},
+    )
+    return redirect(urlunsplit(("", "", back.path, back.query, "")))
+
+
+def _unread_in(request: HttpRequest, tag: Tag) -> int | None:
+    """How many of the tag's published articles the reader has not read."""
+    if not request.user.is_authenticated:
+        return None
+    tagged = ArticleTag.objects.filter(tag=tag, article__status=Article.Status.PUBLISHED)
+    return tagged.count() - tagged.filter(article__reads__user=request.user).count()
+
+
 @require_GET
-@vary_on_headers("HX-Request", "HX-Target")
+@vary_on_headers("HX-Request", "HX-Target", "HX-History-Restore-Request")
 def index(request: HttpRequest) -> HttpResponse:
     return _listing(request)
 
 
 @require_GET
-@vary_on_headers("HX-Request", "HX-Target")
+@vary_on_headers("HX-Request", "HX-Target", "HX-History-Restore-Request")
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = Tag.objects.filter(slug=slug).first()
     if tag is None:
@@ -131,14 +209,25 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 @login_required
-@vary_on_headers("HX-Request", "HX-Target")
+@vary_on_headers("HX-Request", "HX-Target", "HX-History-Restore-Request")
 def bookmark_list(request: HttpRequest) -> HttpResponse:
     return _listing(request, bookmarks=True)
 
 
 @require_GET
 def tag_list(request: HttpRequest) -> HttpResponse:
-    tags = Tag.objects.with_counts().order_by("-n", "name")
+    tags = list(Tag.objects.with_counts().order_by("-n", "name"))
+    if request.user.is_authenticated:
+        read = dict(
+            ArticleTag.objects.filter(
+                article__reads__user=request.user, article__status=Article.Status.PUBLISHED
+            )
+            .values("tag")
+            .annotate(n=Count("id"))
+            .values_list("tag", "n")
+        )
+        for tag in tags:
+            tag.unread = tag.n - read.get(tag.pk, 0)  # type: ignore[attr-defined]
     return render(request, "articles/tags.html", {"tags": tags})
 
 
@@ -166,6 +255,11 @@ def article_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     for link in article.links.all():
         groups[link.kind].append((link.url, link.label or link.url))
     previous, following = article.neighbours()
+    if request.user.is_authenticated:
+        # Opening an article reads it (one statement, whether or not it was).
+        ReadMark.objects.bulk_create(
+            [ReadMark(user=request.user, article=article)], ignore_conflicts=True
+        )
     context = {
         "article": article,
         "sections": sections,
@@ -182,7 +276,8 @@ def article_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
             )
         ),
         "marks": _marks(request, [article]),
-        "my_lists": list(request.user.reading_lists.only("id", "name"))
+        "read": {article.pk} if request.user.is_authenticated else set(),
+        "my_lists": list(request.user.reading_lists.alive().only("id", "name"))
         if request.user.is_authenticated
         else [],
     }
@@ -193,6 +288,13 @@ def _marks(request: HttpRequest, articles: list[Article]) -> dict:
     if not request.user.is_authenticated:
         return {}
     return {m.article_id: m for m in request.user.bookmarks.filter(article__in=articles)}
+
+
+def _read(request: HttpRequest, articles: list[Article]) -> set[int]:
+    """Which of these articles the reader has read."""
+    if not request.user.is_authenticated:
+        return set()
+    return set(request.user.reads.filter(article__in=articles).values_list("article_id", flat=True))
 
 
 @require_GET

@@ -15,16 +15,30 @@ from django.contrib.auth.decorators import login_not_required, login_required
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.lib.ids import id_from
 from articles.lib.text import without_nul
-from articles.models import Article, Bookmark, ReadingList, ReadingListItem, new_list_token
+from articles.models import (
+    Article,
+    Bookmark,
+    ReadingList,
+    ReadingListItem,
+    ReadMark,
+    new_list_token,
+)
 from articles.readers import bookmark_files
 from articles.readers.bookmarks import PENDING
 
@@ -69,6 +83,25 @@ def bookmark(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx:
         context = {"article": article, "next": back, **state}
         return render(request, "articles/bookmark_button.html", context)
+    return HttpResponseRedirect(back)
+
+
+@require_POST
+@login_required
+def read_state(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark an article read (``read=1``) or unread; HTMX gets the new button."""
+    article = get_object_or_404(Article.objects.published(), pk=pk)
+    read = request.POST.get("read") == "1"
+    if read:
+        ReadMark.objects.bulk_create(
+            [ReadMark(user=request.user, article=article)], ignore_conflicts=True
+        )
+    else:
+        ReadMark.objects.filter(user=request.user, article=article).delete()
+    back = _back(request, article.get_absolute_url())
+    if request.htmx:
+        context = {"article": article, "is_read": read, "next": back}
+        return render(request, "articles/read_button.html", context)
     return HttpResponseRedirect(back)
 
 
@@ -160,6 +193,27 @@ def bookmarks_import(request: HttpRequest) -> HttpResponse:
     return redirect("bookmarks")
 
 
+# -- how lists look -----------------------------------------------------------
+
+# The cookie that keeps a reader's choice of list view, for a year.
+LIST_VIEW_COOKIE = "list_view"
+
+
+@require_POST
+@login_not_required
+def list_view(request: HttpRequest) -> HttpResponse:
+    """Titles only (``view=compact``) or with summaries (``full``), kept in
+    a cookie so that it holds for anonymous readers too."""
+    response = HttpResponseRedirect(_back(request, reverse("index")))
+    if request.POST.get("view") == "compact":
+        response.set_cookie(
+            LIST_VIEW_COOKIE, "compact", max_age=365 * 24 * 3600, samesite="Lax", httponly=True
+        )
+    else:
+        response.delete_cookie(LIST_VIEW_COOKIE, samesite="Lax")
+    return response
+
+
 # -- reading lists ----------------------------------------------------------
 
 
@@ -175,7 +229,7 @@ def _number(request: HttpRequest, field: str) -> int:
 
 
 def _my_list(request: HttpRequest, pk: int) -> ReadingList:
-    return get_object_or_404(ReadingList, pk=pk, owner=request.user)
+    return get_object_or_404(ReadingList.objects.alive(), pk=pk, owner=request.user)
 
 
 @login_required
@@ -184,8 +238,10 @@ def reading_lists(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         made = ReadingList.objects.create(owner=request.user, name=form.cleaned_data["name"])
         return redirect(made)
-    lists = request.user.reading_lists.all()
-    return render(request, "articles/lists.html", {"lists": lists, "form": form})
+    lists = request.user.reading_lists.alive()
+    deleted = request.user.reading_lists.exclude(deleted_at=None).first()
+    context = {"lists": lists, "form": form, "deleted": deleted}
+    return render(request, "articles/lists.html", context)
 
 
 @require_GET
@@ -196,11 +252,17 @@ def reading_list(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "articles/list.html", {"list": rl, "items": items, "owner": True})
 
 
-@require_POST
 @login_required
 def reading_list_change(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """share, revoke, rotate, delete; add or remove an ``article``."""
+    """share, revoke, rotate, delete (asked first), restore; add or remove
+    an ``article``. Everything but the question is a POST."""
+    if action == "restore":
+        return _restore_list(request, pk)
     rl = _my_list(request, pk)
+    if request.method != "POST":
+        if action != "delete":
+            return HttpResponseNotAllowed(["POST"])
+        return render(request, "articles/list_delete.html", {"list": rl})
     if action in ("share", "rotate"):
         rl.token = new_list_token()
         rl.save(update_fields=["token"])
@@ -208,18 +270,36 @@ def reading_list_change(request: HttpRequest, pk: int, action: str) -> HttpRespo
         rl.token = None
         rl.save(update_fields=["token"])
     elif action == "delete":
-        rl.delete()
+        with transaction.atomic():
+            # Only the latest deletion can be undone: the ones before go now.
+            request.user.reading_lists.exclude(deleted_at=None).delete()
+            rl.deleted_at = timezone.now()
+            rl.save(update_fields=["deleted_at"])
         return redirect("reading-lists")
     elif action in ("add", "remove"):
         article = get_object_or_404(Article.objects.published(), pk=_number(request, "article"))
         if action == "add":
-            ReadingListItem.objects.get_or_create(reading_list=rl, article=article)
-            messages.success(request, _("Added to %(name)s.") % {"name": rl.name})
+            _item, added = ReadingListItem.objects.get_or_create(reading_list=rl, article=article)
+            if added:
+                messages.success(request, _("Added to %(name)s.") % {"name": rl.name})
+            else:
+                messages.info(request, _("Already in %(name)s.") % {"name": rl.name})
         else:
             ReadingListItem.objects.filter(reading_list=rl, article=article).delete()
         return HttpResponseRedirect(_back(request, rl.get_absolute_url()))
     else:
         raise Http404
+    return redirect(rl)
+
+
+def _restore_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """Undo the deletion of a list."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    rl = get_object_or_404(ReadingList.objects.exclude(deleted_at=None), pk=pk, owner=request.user)
+    rl.deleted_at = None
+    rl.save(update_fields=["deleted_at"])
+    messages.success(request, _("%(name)s is back.") % {"name": rl.name})
     return redirect(rl)
 
 
@@ -234,7 +314,7 @@ def reading_list_add(request: HttpRequest) -> HttpResponse:
 def shared_list(request: HttpRequest, token: str) -> HttpResponse:
     """A list as anyone with its link sees it; a revoked link is a 404. On a
     private instance "anyone" means anyone with the link who can log in."""
-    rl = get_object_or_404(ReadingList.objects.select_related("owner"), token=token)
+    rl = get_object_or_404(ReadingList.objects.alive().select_related("owner"), token=token)
     items = rl.items.select_related("article").filter(article__status=Article.Status.PUBLISHED)
     return render(request, "articles/list.html", {"list": rl, "items": items, "owner": False})
 

@@ -253,3 +253,92 @@ def test_nobody_reaches_another_readers_list_by_guessing(client, alice, bob, two
     assert client.post("/lists/add/", {"list": rl.pk, "article": distill.pk}).status_code == 404
     assert client.post(f"/lists/{rl.pk}/delete/").status_code == 404
     assert ReadingList.objects.get().token is None and not rl.items.exists()
+
+
+# -- #19 point 11: notes searched, lists deleted with a question and an undo --
+
+
+def _bookmarked(client, **params) -> list:
+    return [h.article for h in client.get("/bookmarks/", params).context["results"].hits]
+
+
+def test_the_bookmarks_search_finds_a_readers_own_notes(client, alice, bob, two):
+    distill, agents = two
+    client.force_login(alice)
+    for article in two:
+        client.post(f"/bookmarks/{article.pk}/", {"action": "add"})
+    client.post(f"/bookmarks/{agents.pk}/note/", {"note": "Weekend 周末细读 100%_done"})
+    assert _bookmarked(client, q="周末") == [agents]
+    assert _bookmarked(client, q="weekend") == [agents]  # whatever the case
+    assert _bookmarked(client, q="100%_done") == [agents]  # % and _ are plain text
+    assert _bookmarked(client, q="100%") == [agents]
+    assert _bookmarked(client, q="1_0") == []
+    assert _bookmarked(client, q="周末 框架") == [agents]  # one term in the note, one in the text
+    # The text still counts, and matches of the text come first.
+    client.post(f"/bookmarks/{distill.pk}/note/", {"note": "开源的对照"})
+    assert _bookmarked(client, q="开源") == [agents, distill]
+    # Another reader's notes find nothing, and the front page searches no notes.
+    client.force_login(bob)
+    client.post(f"/bookmarks/{agents.pk}/", {"action": "add"})
+    assert _bookmarked(client, q="周末") == []
+    client.force_login(alice)
+    assert [h.article for h in client.get("/", {"q": "周末"}).context["results"].hits] == []
+
+
+def test_deleting_a_list_asks_first_and_can_be_undone(client, alice, bob, two):
+    distill, _ = two
+    client.force_login(alice)
+    client.post("/lists/", {"name": "周末阅读"})
+    rl = ReadingList.objects.get()
+    client.post("/lists/add/", {"list": rl.pk, "article": distill.pk})
+    client.post(f"/lists/{rl.pk}/share/")
+    rl.refresh_from_db()
+    shared = rl.share_url()
+
+    question = client.get(f"/lists/{rl.pk}/delete/")
+    assert question.status_code == 200
+    html = question.content.decode()
+    assert "删除“周末阅读”？" in html and "1 篇文章" in html
+    assert f'action="/lists/{rl.pk}/delete/"' in html
+    assert not ReadingList.objects.filter(
+        deleted_at__isnull=False
+    ).exists()  # asking changes nothing
+
+    assert client.post(f"/lists/{rl.pk}/delete/")["Location"] == "/lists/"
+    page = client.get("/lists/").content.decode()
+    assert "“周末阅读”已删除" in page and f'action="/lists/{rl.pk}/restore/"' in page
+    assert client.get(f"/lists/{rl.pk}/").status_code == 404
+    assert Client().get(shared).status_code == 404
+    assert 'name="list"' not in client.get(distill.get_absolute_url()).content.decode()
+    client.force_login(bob)  # nobody else can undo it
+    assert client.post(f"/lists/{rl.pk}/restore/").status_code == 404
+
+    client.force_login(alice)
+    assert client.get(f"/lists/{rl.pk}/restore/").status_code == 405
+    assert client.post(f"/lists/{rl.pk}/restore/")["Location"] == f"/lists/{rl.pk}/"
+    assert [i.article for i in ReadingList.objects.get().items.all()] == [distill]
+    assert Client().get(shared).status_code == 200  # the shared link works again
+
+
+def test_only_the_latest_deletion_can_be_undone(client, alice):
+    client.force_login(alice)
+    for name in ("一", "二"):
+        client.post("/lists/", {"name": name})
+    first, second = ReadingList.objects.order_by("id")
+    client.post(f"/lists/{first.pk}/delete/")
+    client.post(f"/lists/{second.pk}/delete/")
+    assert list(ReadingList.objects.values_list("name", flat=True)) == ["二"]
+    assert client.post(f"/lists/{first.pk}/restore/").status_code == 404
+
+
+def test_adding_an_article_already_in_the_list_says_so(client, alice, two):
+    distill, _ = two
+    client.force_login(alice)
+    client.post("/lists/", {"name": "周末阅读"})
+    rl = ReadingList.objects.get()
+    form = {"list": rl.pk, "article": distill.pk, "next": distill.get_absolute_url()}
+    first = client.post("/lists/add/", form, follow=True).content.decode()
+    assert "已加入“周末阅读”。" in first
+    again = client.post("/lists/add/", form, follow=True).content.decode()
+    assert "已在“周末阅读”中。" in again and "已加入" not in again
+    assert rl.items.count() == 1

@@ -141,7 +141,7 @@ def test_more_is_a_real_link_and_an_htmx_page_of_hits(client, corpus, monkeypatc
     assert 'href="/?page=2"' in first and 'hx-get="/?page=2"' in first
     page_two = client.get("/", {"page": 2}, headers=HTMX)
     fragment = page_two.content.decode()
-    assert fragment.lstrip().startswith('<li class="hit">')
+    assert fragment.lstrip().startswith('<li class="hit" ')
     assert "去年的模型综述" in fragment and 'id="results"' not in fragment
     assert 'class="more"' not in fragment
     assert "<html" in client.get("/", {"page": 2}).content.decode()
@@ -268,3 +268,65 @@ def test_a_tag_listing_follows_the_articles_dates(client, corpus):
         distill.title
     ]
     assert titles(client.get("/", {"tag": "蒸馏", "digest": distill.source_id})) == [distill.title]
+
+
+# -- #19 points 2, 3 and 8: a list that "more" grew, titles, compact view ----
+
+
+def _many(n: int) -> list[Article]:
+    return [make_article(f"行业动态第{i}期", [("", "本周新闻。")]) for i in range(n)]
+
+
+def test_an_address_that_more_left_shows_every_page_up_to_it(client, monkeypatch):
+    monkeypatch.setattr("articles.search.listing.PAGE_SIZE", 2)
+    made = _many(7)[::-1]  # newest first
+    html = client.get("/", {"page": 3}).content.decode()
+    assert titles(client.get("/", {"page": 3})) == [a.title for a in made[:6]]
+    assert 'href="/?page=4"' in html and 'hx-push-url="true"' in html
+    assert "Earlier articles" not in html and "更早的文章" not in html
+    # "More" itself still gets only the next page, and HTMX putting back a
+    # page it has no copy of gets the whole page.
+    more = client.get("/", {"page": 3}, headers=HTMX).content.decode()
+    assert more.count('class="hit-link"') == 2 and "<html" not in more
+    restore = {**HTMX, "HX-History-Restore-Request": "true"}
+    assert (
+        client.get("/", {"page": 3}, headers=restore).content.decode().count('class="hit-link"')
+        == 6
+    )
+
+
+def test_far_down_a_long_list_the_page_shows_the_last_ten_pages(client, monkeypatch):
+    monkeypatch.setattr("articles.search.listing.PAGE_SIZE", 1)
+    made = _many(13)[::-1]
+    response = client.get("/", {"page": 12})
+    assert titles(response) == [a.title for a in made[2:12]]
+    html = response.content.decode()
+    assert 'start="3"' in html and 'href="/?page=2"' in html  # the pages before it
+
+
+def test_an_htmx_search_sends_the_pages_title_with_its_results(client, corpus):
+    fragment = client.get("/", {"q": "蒸馏"}, headers=RESULTS).content.decode()
+    assert "<title>蒸馏 · Newsroom</title>" in fragment
+    assert (
+        "<title>#蒸馏 · Newsroom</title>"
+        in client.get("/tags/蒸馏/", headers=RESULTS).content.decode()
+    )
+
+
+def test_the_other_filters_fold_away_unless_one_is_in_use(client, corpus):
+    closed = client.get("/").content.decode()
+    assert '<details class="more-filters">' in closed
+    opened = client.get("/", {"paper": 1}).content.decode()
+    assert '<details class="more-filters" open>' in opened
+
+
+def test_titles_only_is_a_choice_kept_in_a_cookie(client, corpus):
+    assert 'class="hits compact"' not in client.get("/").content.decode()
+    response = client.post("/view/", {"view": "compact", "next": "/?q=蒸馏"})
+    assert response.status_code == 302 and response["Location"] == "/?q=%E8%92%B8%E9%A6%8F"
+    assert response.cookies["list_view"].value == "compact"
+    html = client.get("/tags/蒸馏/").content.decode()
+    assert 'class="hits compact"' in html and 'name="view" value="full"' in html
+    client.post("/view/", {"view": "full", "next": "https://evil.example/"})
+    assert 'class="hits compact"' not in client.get("/").content.decode()
+    assert client.get("/view/").status_code == 405
