@@ -336,7 +336,7 @@ class ArticleAdmin(ModelAdmin):
             "opts": self.model._meta,
             "article": article,
             "label": label,
-            "result": [(a, sections, a.pk == article.pk) for a, sections in result],
+            "result": result,
             "error": error,
             "title": f"{label}: {article.title}",
         }

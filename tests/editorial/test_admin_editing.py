@@ -64,6 +64,23 @@ def test_the_split_tools_are_separate_buttons(client, editor, digest):
     assert tools.count('role="group"') == 2  # the lead has none
 
 
+def test_the_split_preview_marks_the_new_article(client, editor, digest):
+    zhipu, deepseek = digest.articles.order_by("position")
+    client.force_login(editor)
+    split = edit_url(zhipu, "split", section=zhipu.sections.get(position=3).pk)
+    html = client.get(split).content.decode()
+    kept, new = re.findall(r'<section class="module edit-preview.*?</section>', html, re.S)
+    assert "edit-preview-new" in new and "edit-preview-new" not in kept
+    # Words, not colour alone, say which part becomes the new article.
+    assert "新文章" in new and "新文章" not in kept
+    assert re.search(r"新文章的标题.*二、压缩方法的细节", new, re.S)
+    assert re.search(r"新文章的正文.*低秩矩阵", new, re.S)
+    assert "智谱开源新模型" in kept and "低秩矩阵" not in kept
+    # A section moving to a neighbour makes nothing new.
+    move = edit_url(zhipu, "move-down", section=zhipu.sections.get(position=3).pk)
+    assert "edit-preview-new" not in client.get(move).content.decode()
+
+
 def test_the_tools_speak_english_to_an_editor_who_asks_for_it(client, editor, digest):
     _, deepseek = digest.articles.order_by("position")
     client.force_login(editor)
