@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -137,6 +140,49 @@ class SourceAdmin(ModelAdmin):
         css = {"all": ["articles/admin.css"]}
 
 
+@dataclass
+class Tool:
+    """One of the split tools: a link to the preview of an edit."""
+
+    label: str
+    url: str
+
+
+@dataclass
+class SectionTools:
+    section: Section
+    tools: list[Tool]  # for the whole section
+    paragraphs: list[tuple[str, Tool]]  # each paragraph, and the tool to make it a heading
+
+
+def _split_tools(article: Article, *, has_next: bool) -> list[SectionTools]:
+    """The edits offered at each section of the article's change page."""
+
+    def tool(label: str, operation: str, section: Section, **params: int) -> Tool:
+        url = reverse("admin:articles_article_edit", args=[article.pk, operation])
+        return Tool(label, f"{url}?{urlencode({'section': section.pk, **params})}")
+
+    sections = list(article.sections.order_by("position"))
+    shown = []
+    for n, section in enumerate(sections):
+        first, last = n == 0, n == len(sections) - 1
+        tools = []
+        if not first:
+            tools.append(tool(_("Split here"), "split", section))
+        if first and article.position > 1 and not last:
+            tools.append(tool(_("Move to previous article"), "move-up", section))
+        if last and has_next and not first:
+            tools.append(tool(_("Move to next article"), "move-down", section))
+        if section.heading:
+            tools.append(tool(_("Heading → paragraph"), "to-paragraph", section))
+        paragraphs = [
+            (text, tool(_("Make heading"), "to-heading", section, paragraph=i))
+            for i, text in enumerate(editing.paragraphs_of(section))
+        ]
+        shown.append(SectionTools(section, tools, paragraphs))
+    return shown
+
+
 # The words for the review reasons (stored as codes, articles.ingest.reasons).
 _REVIEW_REASONS = {
     Reason.VERY_LONG: gettext_lazy("very long (%(n)s characters)"),
@@ -212,6 +258,9 @@ class ArticleAdmin(ModelAdmin):
     actions = ["mark_reviewed", "merge_with_next", "add_tag", "remove_tag", "not_a_duplicate"]
     change_form_template = "admin/articles/article/change_form.html"
 
+    class Media:
+        css = {"all": ["articles/admin.css"]}
+
     @admin.display(description=gettext_lazy("review"), boolean=False)
     def review(self, article: Article) -> str:
         return "; ".join(describe_reason(r) for r in article.review_reasons)
@@ -252,12 +301,10 @@ class ArticleAdmin(ModelAdmin):
         article = self.get_object(request, object_id)
         extra = extra_context or {}
         if article is not None:
-            sections = list(article.sections.order_by("position"))
-            extra["edit_sections"] = [(s, editing.paragraphs_of(s)) for s in sections]
-            extra["has_previous"] = article.position > 1
             extra["has_next"] = Article.objects.filter(
                 source_id=article.source_id, position=article.position + 1
             ).exists()
+            extra["edit_sections"] = _split_tools(article, has_next=extra["has_next"])
         return super().change_view(request, object_id, form_url, extra)
 
     def edit_view(self, request: HttpRequest, object_id: int, operation: str) -> HttpResponse:
@@ -289,7 +336,7 @@ class ArticleAdmin(ModelAdmin):
             "opts": self.model._meta,
             "article": article,
             "label": label,
-            "result": [(a, sections, a.pk == article.pk) for a, sections in result],
+            "result": result,
             "error": error,
             "title": f"{label}: {article.title}",
         }

@@ -15,17 +15,18 @@ exactly what applying would do.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
 from articles import search
+from articles.ingest import autotag
 from articles.lib.markup import escape_markdown, render_markdown
 from articles.lib.text import plain_text
 from articles.lib.urls import make_slug
-from articles.models import Article, ArticleTag, Link, Section
+from articles.models import Article, ArticleTag, Link, RemovedTag, Section, Tag
 
 # Positions are unique per digest and per article: renumbering parks rows
 # this far out of the way first, so no intermediate state collides.
@@ -42,20 +43,40 @@ class Outcome:
 
     message: str
     articles: list[Article]  # the articles it changed or created, in digest order
+    created: list[Article] = field(default_factory=list)  # those of them it created
 
 
-def preview(edit: Callable[..., Outcome], *args) -> list[tuple[Article, list[Section]]]:
-    """The articles an edit would leave, with their sections; nothing is kept."""
+@dataclass
+class Preview:
+    """One article as an edit would leave it."""
+
+    article: Article
+    sections: list[Section]
+    tags: list[str]  # names, sorted
+    new: bool  # the edit creates it (a split's second part)
+
+
+def preview(edit: Callable[..., Outcome], *args) -> list[Preview]:
+    """The articles an edit would leave, with their sections and tags;
+    nothing is kept."""
 
     class Rollback(Exception):
         pass
 
-    shown: list[tuple[Article, list[Section]]] = []
+    shown: list[Preview] = []
     try:
         with transaction.atomic():
             outcome = edit(*args)
+            created = {a.pk for a in outcome.created}
             for article in outcome.articles:
-                shown.append((article, list(article.sections.order_by("position"))))
+                shown.append(
+                    Preview(
+                        article,
+                        list(article.sections.order_by("position")),
+                        sorted(article.tags.values_list("name", flat=True)),
+                        article.pk in created,
+                    )
+                )
             raise Rollback
     except Rollback:
         pass
@@ -94,14 +115,7 @@ def split(section: Section) -> Outcome:
         first.save()
         _renumber_sections(new)
         _move_links(article, new)
-        ArticleTag.objects.bulk_create(
-            [
-                ArticleTag(
-                    article=new, tag_id=t.tag_id, origin=t.origin, published_on=new.published_on
-                )
-                for t in article.articletag_set.all()
-            ]
-        )
+        _tag_split(article, new)
         article.span_end = boundary
         _touch(article)
         search.sync([article.pk, new.pk])
@@ -109,6 +123,7 @@ def split(section: Section) -> Outcome:
         _("Split “%(article)s” at “%(heading)s”: new article “%(new)s”.")
         % {"article": article.title, "heading": title, "new": new.title},
         [article, new],
+        created=[new],
     )
 
 
@@ -303,6 +318,40 @@ def _move_links(source: Article, target: Article) -> None:
         Link.objects.filter(pk=link.pk).update(article=target, position=n)
     for n, link in enumerate(source.links.order_by("position"), 1):
         Link.objects.filter(pk=link.pk).update(position=n)
+
+
+def _tag_split(original: Article, new: Article) -> None:
+    """The new part of a split gets the tags its own text names, by the rule
+    of each tag's origin, rather than all of the original's.
+
+    Automatic tags: as automatic tagging would tag it (named up front or
+    often; ``retag`` later agrees). An editor's tags: those its text names at
+    all, by name or alias. Tags named by the file (a Markdown digest's
+    category): all of them, as the category heads the original's whole span
+    in the file, the new part included. Tags an editor took off the original
+    stay off: the judgement was about this text too.
+    """
+    texts = autotag.texts_of(new)
+    title, subtitle, _lead, body = texts  # the body holds the lead
+    taggings = list(original.articletag_set.all())
+    editors = autotag.vocabulary_of(
+        Tag.objects.filter(
+            pk__in=[t.tag_id for t in taggings if t.origin == ArticleTag.Origin.EDITOR]
+        )
+    )
+    named = {editors.tag_ids[n] for n in editors.tagger.mentions(f"{title}\n{subtitle}\n{body}")}
+    ArticleTag.objects.bulk_create(
+        [
+            ArticleTag(article=new, tag_id=t.tag_id, origin=t.origin, published_on=new.published_on)
+            for t in taggings
+            if t.origin == ArticleTag.Origin.FILE
+            or (t.origin == ArticleTag.Origin.EDITOR and t.tag_id in named)
+        ]
+    )
+    removed = original.removed_tags.values_list("tag_id", flat=True)
+    RemovedTag.objects.bulk_create([RemovedTag(article=new, tag_id=t) for t in removed])
+    vocabulary = autotag.current()
+    autotag.apply(new, vocabulary.tagger.tags(*texts), vocabulary.tag_ids)
 
 
 def _unique_anchor(section: Section, taken: set[str]) -> str:

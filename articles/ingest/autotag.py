@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
+
 from articles.ingest.tagging import Tagger
 from articles.lib.text import plain_text
 from articles.lib.urls import make_slug
@@ -22,11 +24,16 @@ class Vocabulary:
 def current() -> Vocabulary:
     """The vocabulary as it is now (a few milliseconds: build it once per
     batch, e.g. per import run)."""
+    return vocabulary_of(Tag.objects.filter(automatic=True))
+
+
+def vocabulary_of(tags: QuerySet[Tag]) -> Vocabulary:
+    """A vocabulary of these tags, each known by its name and aliases."""
     names: dict[int, list[str]] = {}
-    for tag_id, alias in TagAlias.objects.filter(tag__automatic=True).values_list("tag_id", "name"):
+    for tag_id, alias in TagAlias.objects.filter(tag__in=tags).values_list("tag_id", "name"):
         names.setdefault(tag_id, []).append(alias)
-    tags = dict(Tag.objects.filter(automatic=True).values_list("name", "id"))
-    return Vocabulary(Tagger((name, names.get(tag_id, [])) for name, tag_id in tags.items()), tags)
+    ids = dict(tags.values_list("name", "id"))
+    return Vocabulary(Tagger((name, names.get(tag_id, [])) for name, tag_id in ids.items()), ids)
 
 
 def texts_of(article: Article) -> tuple[str, str, str, str]:

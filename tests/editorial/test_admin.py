@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import re
+from html.parser import HTMLParser
+
 import pytest
 from django.urls import reverse
 
-from articles.models import Article, Section, Source, Tag
+from articles.models import Article, ArticleTag, Link, RemovedTag, Section, Source, Tag, TagAlias
 
 from ..factories import import_one
 from ..rawfiles import ARTICLE_ONE, chrome
@@ -163,3 +166,68 @@ def test_the_admin_says_whose_it_is_in_the_editors_language(client, eve):
     assert "Newsroom 编辑部" in page and "Django 管理" not in page
     english = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Newsroom editorial" in english
+
+
+class _HeaderCells(HTMLParser):
+    """The text of every table header cell, hidden ones too; the cells that
+    head a row of data (class ``field-…``: an article's title) are left out."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cells: list[str] = []
+        self._inside = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "th":
+            classes = (dict(attrs).get("class") or "").split()
+            self._inside = not any(c.startswith("field-") for c in classes)
+            if self._inside:
+                self.cells.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "th":
+            self._inside = False
+
+    def handle_data(self, data):
+        if self._inside:
+            self.cells[-1] += data
+
+
+def header_cells(html: str) -> list[str]:
+    parser = _HeaderCells()
+    parser.feed(html)
+    return [" ".join(cell.split()) for cell in parser.cells]
+
+
+def test_header_cells_are_read_with_hidden_ones_and_without_data():
+    html = (
+        '<table><thead class="visually-hidden"><tr><th scope="col">Model name</th></tr></thead>'
+        '<tr><th class="field-title"><a href="#">DeepSeek</a></th><td>x</td></tr></table>'
+    )
+    assert header_cells(html) == ["Model name"]
+
+
+def test_no_table_header_of_the_admin_is_left_in_english(client, eve, article):
+    openai = Tag.objects.create(name="OpenAI")
+    TagAlias.objects.create(tag=openai, name="OAI")
+    ArticleTag.objects.create(article=article, tag=openai)
+    RemovedTag.objects.create(article=article, tag=openai)
+    Link.objects.get_or_create(article=article, url="https://arxiv.org/abs/2501.00001")
+    client.force_login(eve)  # a superuser: every app and model is listed
+    pages = [
+        reverse("admin:index"),
+        *(reverse(f"admin:articles_{m}_changelist") for m in ["article", "source", "tag"]),
+        reverse("admin:articles_removedtag_changelist"),
+        reverse("admin:articles_article_change", args=[article.pk]),
+        reverse("admin:articles_source_change", args=[article.source_id]),
+        reverse("admin:articles_tag_change", args=[openai.pk]),
+        reverse("admin:articles_tag_add"),
+    ]
+    english = {}
+    for page in pages:
+        html = client.get(page, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        cells = header_cells(html)
+        assert cells, page
+        if left := [cell for cell in cells if re.search(r"[A-Za-z]{2,}", cell)]:
+            english[page] = left
+    assert english == {}

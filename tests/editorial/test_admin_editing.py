@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group
@@ -44,6 +46,39 @@ def test_the_change_page_offers_the_split_tools(client, editor, digest):
     assert edit_url(zhipu, "move-down", section=third.pk) in html
     assert edit_url(zhipu, "to-paragraph", section=third.pk) in html
     assert "设为标题" in html  # the admin speaks the site's language, Chinese
+
+
+def test_the_split_tools_are_separate_buttons(client, editor, digest):
+    zhipu, _ = digest.articles.order_by("position")
+    client.force_login(editor)
+    html = client.get(reverse("admin:articles_article_change", args=[zhipu.pk])).content.decode()
+    tools = re.search(r'<fieldset class="[^"]*split-tools.*?</fieldset>', html, re.S).group()
+    links = re.findall(r"<a\b[^>]*>", tools)
+    # split, to-paragraph and make-heading on sections 2 and 3, move-down on the last
+    assert len(links) >= 8
+    for link in links:
+        assert 'class="button' in link, link
+    # Apart in the text too: never two links side by side without a space.
+    assert not re.search(r"</a>\S*<a\b", tools)
+    # The tools of one section are one labelled group.
+    assert tools.count('role="group"') == 2  # the lead has none
+
+
+def test_the_split_preview_marks_the_new_article(client, editor, digest):
+    zhipu, deepseek = digest.articles.order_by("position")
+    client.force_login(editor)
+    split = edit_url(zhipu, "split", section=zhipu.sections.get(position=3).pk)
+    html = client.get(split).content.decode()
+    kept, new = re.findall(r'<section class="module edit-preview.*?</section>', html, re.S)
+    assert "edit-preview-new" in new and "edit-preview-new" not in kept
+    # Words, not colour alone, say which part becomes the new article.
+    assert "新文章" in new and "新文章" not in kept
+    assert re.search(r"新文章的标题.*二、压缩方法的细节", new, re.S)
+    assert re.search(r"新文章的正文.*低秩矩阵", new, re.S)
+    assert "智谱开源新模型" in kept and "低秩矩阵" not in kept
+    # A section moving to a neighbour makes nothing new.
+    move = edit_url(zhipu, "move-down", section=zhipu.sections.get(position=3).pk)
+    assert "edit-preview-new" not in client.get(move).content.decode()
 
 
 def test_the_tools_speak_english_to_an_editor_who_asks_for_it(client, editor, digest):

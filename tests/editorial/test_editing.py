@@ -8,8 +8,10 @@ import pytest
 from django.core.management import call_command
 
 from articles.editorial import editing
-from articles.models import Article, ArticleTag, Source, Tag
+from articles.models import Article, ArticleTag, RemovedTag, Source, Tag, TagAlias
 from articles.search import search
+
+from ..factories import make_article
 
 pytestmark = pytest.mark.django_db
 
@@ -138,8 +140,8 @@ def test_preview_shows_the_result_and_changes_nothing(digest):
     zhipu, deepseek = articles(digest)
     before = [(a.pk, a.position, headings(a)) for a in articles(digest)]
     shown = editing.preview(editing.split, zhipu.sections.get(position=3))
-    assert [a.title for a, _ in shown] == ["智谱开源新模型", "二、压缩方法的细节"]
-    assert [s.heading for s in shown[1][1]] == [""]
+    assert [p.article.title for p in shown] == ["智谱开源新模型", "二、压缩方法的细节"]
+    assert [s.heading for s in shown[1].sections] == [""]
     assert [(a.pk, a.position, headings(a)) for a in articles(digest)] == before
     assert [h.article for h in search("低秩矩阵").hits] == [zhipu]
 
@@ -178,3 +180,77 @@ def test_no_editor_change_is_lost_through_a_reparse(digest):
     call_command("import_articles", "--reparse", stdout=out)
     assert state(digest) == before
     assert "编辑改过的标题" in out.getvalue()  # reported as left alone
+
+
+def test_a_new_article_from_a_split_gets_only_the_tags_its_text_names():
+    original = make_article(
+        "OpenAI 与 Anthropic 的新模型",
+        [
+            ("", "OpenAI 发布了新模型 o3，智谱也跟进了。"),
+            ("Anthropic 的回应", "Claude 的公司随后公布了 Claude 4。Zhipu 没有回应。"),
+        ],
+    )
+    auto = {name: Tag.objects.create(name=name) for name in ["OpenAI", "Anthropic", "o3"]}
+    for tag in auto.values():
+        ArticleTag.objects.create(article=original, tag=tag, origin=ArticleTag.Origin.AUTO)
+    zhipu = Tag.objects.create(name="智谱", automatic=False)
+    TagAlias.objects.create(tag=zhipu, name="Zhipu")
+    policy = Tag.objects.create(name="AI 政策", automatic=False)
+    category = Tag.objects.create(name="大模型", automatic=False)
+    for tag, origin in [
+        (zhipu, ArticleTag.Origin.EDITOR),
+        (policy, ArticleTag.Origin.EDITOR),
+        (category, ArticleTag.Origin.FILE),
+    ]:
+        ArticleTag.objects.create(article=original, tag=tag, origin=origin)
+    claude = Tag.objects.create(name="Claude")  # the text names it, the original lacks it
+    RemovedTag.objects.create(article=original, tag=claude)
+    before = sorted(original.tags.values_list("name", flat=True))
+
+    editing.split(original.sections.get(position=2))
+
+    original, new = articles(original.source)
+    assert sorted(original.tags.values_list("name", flat=True)) == before  # kept as it was
+    assert dict(new.articletag_set.values_list("tag__name", "origin")) == {
+        "Anthropic": ArticleTag.Origin.AUTO,  # named in its title
+        "智谱": ArticleTag.Origin.EDITOR,  # named by an alias, once
+        "大模型": ArticleTag.Origin.FILE,  # the file's category holds the whole span
+    }
+    # An automatic tag the editor took off the original stays off the new one.
+    assert new.removed_tags.filter(tag=claude).exists()
+    call_command("retag", new.pk, stdout=StringIO())
+    assert not new.tags.filter(name="Claude").exists()
+
+
+def test_a_split_tags_only_by_the_rule_of_automatic_tagging():
+    original = make_article(
+        "OpenAI 发布新模型",
+        [
+            ("", "OpenAI 发布了新模型。"),
+            ("其他消息", "另有消息。"),
+            ("招聘", "据说 OpenAI 在招人。"),
+        ],
+    )
+    ArticleTag.objects.create(
+        article=original, tag=Tag.objects.create(name="OpenAI"), origin=ArticleTag.Origin.AUTO
+    )
+    editing.split(original.sections.get(position=2))
+    _, new = articles(original.source)
+    # Named once, past its lead: a passing mention, which automatic tagging
+    # does not tag.
+    assert list(new.tags.all()) == []
+
+
+def test_the_preview_of_a_split_says_which_article_is_new_and_its_tags():
+    original = make_article(
+        "OpenAI 与 Anthropic", [("", "OpenAI 的消息。"), ("Anthropic 的回应", "正文。")]
+    )
+    for name in ["OpenAI", "Anthropic"]:
+        ArticleTag.objects.create(
+            article=original, tag=Tag.objects.create(name=name), origin=ArticleTag.Origin.AUTO
+        )
+    shown = editing.preview(editing.split, original.sections.get(position=2))
+    assert [(p.article.title, p.new, p.tags) for p in shown] == [
+        ("OpenAI 与 Anthropic", False, ["Anthropic", "OpenAI"]),
+        ("Anthropic 的回应", True, ["Anthropic"]),
+    ]
