@@ -250,7 +250,8 @@ class ArticleAdmin(ModelAdmin):
         "updated_at", "duplicate_of",
     ]  # fmt: skip
     fields = [
-        "title", "subtitle", "byline", "slug", "published_on", "status", "edited", "reasons",
+        "title", "subtitle", "byline", "slug", "published_on", "date_known", "status", "edited",
+        "reasons",
         "duplicate_of",
         "source", "position", "span_start", "span_end", "created_at", "updated_at",
     ]  # fmt: skip
@@ -273,6 +274,9 @@ class ArticleAdmin(ModelAdmin):
         # Any save here, of the article or of its inlines (the admin calls
         # save_model for both), is an editor's: re-imports must not undo it.
         obj.edited = True
+        if "published_on" in form.changed_data:
+            # An editor who sets the date knows it: no longer "imported on".
+            obj.date_known = True
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change: bool) -> None:

@@ -100,6 +100,7 @@ def split(section: Section) -> Outcome:
             title=title[:500],
             slug=make_slug(title),
             published_on=article.published_on,
+            date_known=article.date_known,
             status=article.status,
             edited=True,
             span_start=boundary,

@@ -258,6 +258,7 @@ def _write_articles(
                 byline=a.byline[:500],
                 slug=make_slug(a.title),
                 published_on=published_on,
+                date_known=source.published_on is not None,
                 span_start=a.start,
                 span_end=a.end,
                 review_reasons=review.reasons(a, prepared.digest.warnings),

@@ -38,3 +38,31 @@ def classify(url: str) -> LinkKind:
     if host == "github.com" and (m := _GITHUB.match(parts.path)):
         return LinkKind(CODE, f"{m[1]}/{m[2].removesuffix('.git')}")
     return LinkKind(REFERENCE, host or url)
+
+
+def web_url(url: str) -> str:
+    """The URL if a browser may follow it as a link (http or https, with a
+    host), else "": source URLs come from files anyone could have written.
+
+    >>> web_url("https://example.com/post")
+    'https://example.com/post'
+    >>> web_url("javascript:alert(1)"), web_url("http://[::1"), web_url("//evil.example")
+    ('', '', '')
+    """
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # an unclosed IPv6 bracket
+        return ""
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return ""
+    return url.strip()
+
+
+def site_of(url: str) -> str:
+    """The host a web URL points at, without "www.", else "".
+
+    >>> site_of("https://www.jiqizhixin.com/articles/1"), site_of("ftp://x.org/")
+    ('jiqizhixin.com', '')
+    """
+    url = web_url(url)
+    return (urlsplit(url).hostname or "").removeprefix("www.") if url else ""

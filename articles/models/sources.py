@@ -4,6 +4,9 @@ links, and the measures that find duplicates."""
 from __future__ import annotations
 
 from django.db import connection, models
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from articles.lib import links
@@ -62,8 +65,37 @@ class Source(models.Model):
 
     @property
     def name(self) -> str:
-        """How pages call it: the file name without its extension."""
-        return self.filename.rsplit(".", 1)[0] or self.filename
+        """How readers see it (the file name is for the admin): its title,
+        else the site it came from and its date, else its date; a source
+        without a date goes by the day it was imported, said as such."""
+        if self.title.strip():
+            return self.title.strip()
+        site = links.site_of(self.origin_url) or links.site_of(self.page_url)
+        if self.published_on:
+            day = date_format(self.published_on)
+        else:
+            imported = self.imported_at or timezone.now()
+            day = imported_on(timezone.localdate(imported))
+        if not site:
+            return day
+        return gettext("%(site)s · %(date)s") % {"site": site, "date": day}
+
+    @property
+    def original_url(self) -> str:
+        """The origin URL if it may be linked (it comes from the file)."""
+        return links.web_url(self.origin_url)
+
+    @property
+    def mirror_url(self) -> str:
+        return links.web_url(self.page_url)
+
+
+def imported_on(day) -> str:
+    return gettext("imported on %(date)s") % {"date": date_format(day)}
+
+
+# What a page needs of a source to name and link it; listings load only these.
+SOURCE_NAME_FIELDS = ("id", "title", "origin_url", "page_url", "published_on", "imported_at")
 
 
 class ArticleQuerySet(models.QuerySet["Article"]):
@@ -96,7 +128,9 @@ class ArticleQuerySet(models.QuerySet["Article"]):
         best = sorted(shared, key=lambda i: (shared[i], dates[i], i), reverse=True)[: limit * 3]
         # By id first, then the status: a status filter first sends SQLite
         # down the listing index through every published article.
-        found = self.only("id", "slug", "title", "published_on", "status").in_bulk(best)
+        found = self.only("id", "slug", "title", "published_on", "date_known", "status").in_bulk(
+            best
+        )
         published = [
             found[i] for i in best if i in found and found[i].status == Article.Status.PUBLISHED
         ]
@@ -122,6 +156,14 @@ class Article(models.Model):
     published_on = models.DateField(
         _("published on"),
         help_text=_("The source's publication date, or the import date when it gives none."),
+    )
+    date_known = models.BooleanField(
+        _("publication date known"),
+        default=True,
+        help_text=_(
+            "Off when the source gave no date and “published on” is the import date; "
+            "readers then see “imported on”. Changing the date here sets it."
+        ),
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PUBLISHED

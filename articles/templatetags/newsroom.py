@@ -1,7 +1,8 @@
 from functools import lru_cache
 
 from django import template
-from django.utils.html import format_html
+from django.utils.formats import date_format
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
@@ -44,3 +45,14 @@ def _tag_item(slug: str, name: str, prefix: str, urlconf: str) -> SafeString:
     """One tag's item; the script prefix and URLconf its link depends on are
     part of the key."""
     return format_html('<li><a href="{}">#{}</a></li>', Tag.url_of(slug), name)
+
+
+@register.simple_tag
+def article_date(article) -> str:
+    """``{% article_date article %}``: the day an article was published, or,
+    when its source gave none, the day it was imported, said as such."""
+    day = article.published_on
+    time = format_html('<time datetime="{}">{}</time>', day.isoformat(), date_format(day))
+    if article.date_known:
+        return time
+    return mark_safe(str(escape(gettext("imported on %(date)s"))) % {"date": time})

@@ -30,11 +30,14 @@ def api_search(request: HttpRequest) -> JsonResponse:
                     "url": request.build_absolute_uri(h.article.get_absolute_url()),
                     "title": h.article.title,
                     "subtitle": h.article.subtitle,
-                    "published_on": h.article.published_on.isoformat(),
+                    # An unknown date is not passed off as one: the import day.
+                    "published_on": day if h.article.date_known else None,
+                    "imported_on": None if h.article.date_known else day,
                     "tags": [t.name for t in h.tags],
                     "snippet": h.snippet,
                 }
                 for h in results.hits
+                for day in [h.article.published_on.isoformat()]
             ],
             "next": next_url,
         },

@@ -19,6 +19,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from articles.lib.text import plain_text
 from articles.models import Article, ArticleTag, Link, ReadMark, Source, Tag
+from articles.models.sources import SOURCE_NAME_FIELDS
 from articles.search import Results, papers_of, search
 from articles.views.forms import SearchForm
 from articles.views.readers import LIST_VIEW_COOKIE
@@ -50,7 +51,7 @@ def _filters(request: HttpRequest, form: SearchForm, tag: Tag | None) -> list[Fi
     chips = [Filter(f"#{tag.name}", None)] if tag else []
     chips += [Filter(f"#{name}", _without(params, "tag", name)) for name in data["tag"]]
     if data["digest"]:
-        source = Source.objects.filter(pk=data["digest"]).first()
+        source = Source.objects.only(*SOURCE_NAME_FIELDS).filter(pk=data["digest"]).first()
         chips.append(
             Filter(source.name if source else f"#{data['digest']}", _without(params, "digest"))
         )
@@ -271,8 +272,9 @@ def article_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
         "next": following,
         "related": Article.objects.related_to(article),
         "appearances": list(
+            # With the article's id: the related manager checks it on each row.
             article.appearances.select_related("source").only(
-                "source__id", "source__filename", "source__page_url"
+                "article_id", *(f"source__{f}" for f in SOURCE_NAME_FIELDS)
             )
         ),
         "marks": _marks(request, [article]),
@@ -300,7 +302,7 @@ def _read(request: HttpRequest, articles: list[Article]) -> set[int]:
 @require_GET
 def digest_list(request: HttpRequest) -> HttpResponse:
     sources = (
-        Source.objects.only("id", "filename", "published_on", "imported_at")
+        Source.objects.only(*SOURCE_NAME_FIELDS)
         .annotate(n=Count("articles", filter=Q(articles__status=Article.Status.PUBLISHED)))
         .order_by("-imported_at", "-id")
     )

@@ -4,18 +4,21 @@ gets the search index, the Editors group and the tag vocabulary."""
 from __future__ import annotations
 
 import ast
+from datetime import date
 from io import StringIO
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection
+from django.db.migrations.loader import MigrationLoader
+from django.utils import timezone
 
 from articles.data.vocabulary import VOCABULARY
-from articles.models import Tag
+from articles.models import Article, Tag
 
 from ..conftest import ROOT
-from ..factories import make_article
+from ..factories import make_article, make_source
 
 MIGRATIONS = sorted((ROOT / "articles" / "migrations").glob("0*.py"))
 
@@ -57,3 +60,25 @@ def test_the_app_migrates_to_zero_and_back():
 
     make_article("迁移之后的文章", [("", "全文索引照常工作。")])
     assert search("索引").count == 1
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=connection.vendor == "sqlite")
+def test_articles_carrying_their_import_day_learn_their_date_is_unknown():
+    undated = make_source()
+    import_day = timezone.localdate(undated.imported_at)
+    make_article("导入日即日期", source=undated, published_on=import_day)
+    make_article("编辑给了日期", source=undated, published_on=date(2024, 1, 1))
+    make_article("来源有日期", source=make_source(published_on=import_day), published_on=import_day)
+    if connection.vendor == "postgresql":  # the deferred keys, before altering the table
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    out = StringIO()
+    before = MigrationLoader(connection).graph.node_map[("articles", "0007_article_date_known")]
+    call_command("migrate", "articles", next(iter(before.parents)).key[1], stdout=out)
+    call_command("migrate", "articles", stdout=out)
+    assert dict(Article.objects.values_list("title", "date_known")) == {
+        "导入日即日期": False,
+        "编辑给了日期": True,
+        "来源有日期": True,
+    }
