@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,6 +14,7 @@ class ArticlesConfig(AppConfig):
         from articles import search
         from articles.editorial import admin  # noqa: F401
         from articles.models import Article, Section
+        from articles.search.index import rebuild_after_migrate
 
         def article_changed(sender, instance, **kwargs) -> None:
             search.sync([instance.pk])
@@ -30,3 +31,6 @@ class ArticlesConfig(AppConfig):
         for signal in (post_save, post_delete):
             signal.connect(article_changed, sender=Article, dispatch_uid=f"search-article-{signal}")
             signal.connect(section_changed, sender=Section, dispatch_uid=f"search-section-{signal}")
+
+        # A migration can say the index's tokens changed: rebuild it then.
+        post_migrate.connect(rebuild_after_migrate, sender=self, dispatch_uid="search-rebuild")

@@ -21,7 +21,7 @@ def mark_unknown_dates(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0005_reading_state"),
+        ("articles", "0006_rebuild_search_index"),
     ]
 
     operations = [

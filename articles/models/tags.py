@@ -15,13 +15,16 @@ class TagQuerySet(models.QuerySet["Tag"]):
         published = models.Q(articles__status=Article.Status.PUBLISHED)
         return self.annotate(n=models.Count("articles", filter=published)).filter(n__gt=0)
 
-    def named(self, name: str) -> TagQuerySet:
-        """Tags called ``name``, by name, slug or alias, whatever the case."""
-        return self.filter(
-            models.Q(name__iexact=name)
-            | models.Q(slug__iexact=name)
-            | models.Q(aliases__name__iexact=name)
-        ).distinct()
+    def named(self, *names: str) -> TagQuerySet:
+        """Tags called any of ``names``, by name, slug or alias, whatever the case."""
+        called = models.Q(pk__in=[])
+        for name in names:
+            called |= (
+                models.Q(name__iexact=name)
+                | models.Q(slug__iexact=name)
+                | models.Q(aliases__name__iexact=name)
+            )
+        return self.filter(called).distinct()
 
 
 class Tag(models.Model):

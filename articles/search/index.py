@@ -1,14 +1,20 @@
 """The search index's upkeep: every article's tokens, kept in step with the
 articles inside the transaction that changes them (``sync``, called by the
 signals in ``apps.py``, ``index_new`` by the importer), and rebuilt whole by
-``rebuild``."""
+``rebuild`` (the ``rebuild_search_index`` command, and ``migrate`` when a
+migration says the tokens changed)."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
+from typing import TextIO
+
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db.migrations import Migration
 
 from articles.models import Article, Section
 from articles.search import engines
@@ -115,3 +121,27 @@ def rebuild() -> int:
     sync(ids)
     engine.compact()
     return len(ids)
+
+
+def rebuild_after_migrate(
+    plan: list[tuple[Migration, bool]] | None = None,
+    using: str = DEFAULT_DB_ALIAS,
+    verbosity: int = 1,
+    stdout: TextIO | None = None,
+    **kwargs,
+) -> None:
+    """``post_migrate``: rebuild the index when ``migrate`` applied a
+    migration marked ``rebuilds_search_index`` (the tokens changed, and an
+    upgraded database must be searched as a new one is). After the last
+    migration, so the schema is the one this code knows."""
+    applied = (m for m, backwards in plan or () if not backwards)
+    if using != DEFAULT_DB_ALIAS or not any(
+        getattr(m, "rebuilds_search_index", False) for m in applied
+    ):
+        return
+    with transaction.atomic():
+        count = rebuild()
+    if verbosity and count:  # a new database has nothing to say
+        (stdout or sys.stdout).write(
+            f"  Rebuilt the search index: {count} article{'' if count == 1 else 's'}\n"
+        )

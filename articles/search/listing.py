@@ -15,7 +15,7 @@ from datetime import date
 
 from django.db import OperationalError, connection
 
-from articles.lib.text import plain_text
+from articles.lib.text import plain_text, simplified
 from articles.models import Article, ArticleTag, Link, Section, Tag
 from articles.search import engines
 from articles.search.engines import SqlMatches
@@ -230,7 +230,10 @@ def _note_matches(
 def _tag_ids(query: Query, name: str) -> list[int]:
     if name in query.known_tags:
         return query.known_tags[name]
-    return list(Tag.objects.named(name).values_list("id", flat=True)) or [0]
+    # A reader may type a tag in Traditional Chinese; tags are mostly named in
+    # Simplified (the vocabulary is).
+    names = dict.fromkeys([name, simplified(name)])
+    return list(Tag.objects.named(*names).values_list("id", flat=True)) or [0]
 
 
 def _conditions(

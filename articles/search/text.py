@@ -5,6 +5,8 @@ Lucene's CJK analyzer does it: every run of Chinese characters becomes its
 overlapping two-character tokens, and a query term becomes the phrase of its
 bigrams, which is exact substring matching. Latin letters and digits become
 lower-case words, split where letters meet digits (``Qwen2`` -> ``qwen 2``).
+Text and queries are folded alike (``articles.lib.text.fold``), Traditional
+Chinese to Simplified included, so ``開源`` and ``开源`` find each other.
 
 A lone character needs one more thing: ``熊`` is the first half of a bigram
 everywhere but at the end of a run, so the last character of every run is
@@ -23,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from articles.lib.text import HAN, fold, plain_text, without_nul
+from articles.lib.text import HAN, fold, plain_text, simplified, without_nul
 
 _TOKEN = re.compile(rf"([{HAN}]+)|([^\W\d_{HAN}]+)|(\d+)")
 # Keeps phrases from running from the text into the tails.
@@ -33,12 +35,12 @@ SEPARATOR = "zzzend"
 def index_text(text: str) -> str:
     """The space-separated tokens to index for a text.
 
-    >>> index_text("港科大熊辉 GPT-4o")
+    >>> index_text("港科大熊輝 GPT-4o")
     '港科 科大 大熊 熊辉 gpt 4 o zzzend 辉'
     """
     tokens: list[str] = []
     tails: list[str] = []
-    for han, letters, digits in _TOKEN.findall(fold(text)):
+    for han, letters, digits in _TOKEN.findall(fold(text, simplify=True)):
         if han:
             if len(han) == 1:
                 tokens.append(han)
@@ -101,7 +103,7 @@ def term_phrases(term: str) -> list[tuple[list[str], bool]]:
     """
     phrases: list[tuple[list[str], bool]] = []
     current: list[str] = []
-    for han, letters, digits in _TOKEN.findall(fold(term)):
+    for han, letters, digits in _TOKEN.findall(fold(term, simplify=True)):
         if han and len(han) == 1:
             if current:
                 phrases.append((current, False))
@@ -195,14 +197,16 @@ SNIPPET_LENGTH = 80
 
 
 def term_pattern(terms: list[str]) -> re.Pattern[str] | None:
-    """A regex finding the terms as a reader sees them in the text.
+    """A regex finding the terms as a reader sees them in the text (once the
+    text is folded by ``_fold_keep_length``).
 
-    Chinese anywhere, Latin where a word starts, case-insensitive, with any
-    punctuation or spacing between the parts of a term (``GPT-5``, ``GPT 5``).
+    Chinese anywhere, Traditional or Simplified, Latin where a word starts,
+    case-insensitive, with any punctuation or spacing between the parts of a
+    term (``GPT-5``, ``GPT 5``).
     """
     parts = []
     for term in terms:
-        pieces = [re.escape(p) for p in _PIECES.findall(fold(term))]
+        pieces = [re.escape(p) for p in _PIECES.findall(fold(term, simplify=True))]
         if not pieces:
             continue
         start = "" if _is_han(pieces[0][0]) else rf"(?<![^\W_{HAN}])"
@@ -225,8 +229,9 @@ def snippet(text: str, terms: list[str], length: int = SNIPPET_LENGTH) -> str:
     '…OpenAI 用<mark>蒸馏</mark>训练了&lt;b&gt;小模型&lt;…'
     """
     text = " ".join(text.split())
+    folded = _fold_keep_length(text)  # once: for Traditional text it costs
     pattern = term_pattern(terms)
-    first = pattern.search(_fold_keep_length(text)) if pattern else None
+    first = pattern.search(folded) if pattern else None
     start = 0
     if first is not None:
         # Start after a sentence end close before the match, else a little
@@ -242,14 +247,14 @@ def snippet(text: str, terms: list[str], length: int = SNIPPET_LENGTH) -> str:
     end = min(len(text), start + length)
     if pattern:
         # Never cut a match in half.
-        for match in pattern.finditer(_fold_keep_length(text), start, min(len(text), end + 40)):
+        for match in pattern.finditer(folded, start, min(len(text), end + 40)):
             if match.start() < end < match.end():
                 end = match.end()
     window = text[start:end].strip()
+    at = text.index(window, start) if window else start
     out = []
     last = 0
-    folded = _fold_keep_length(window)
-    for match in pattern.finditer(folded) if pattern else ():
+    for match in pattern.finditer(folded[at : at + len(window)]) if pattern else ():
         out.append(html.escape(window[last : match.start()]))
         out.append(f"<mark>{html.escape(window[match.start() : match.end()])}</mark>")
         last = match.end()
@@ -264,6 +269,8 @@ def _inside_word(pair: str) -> bool:
 
 
 def _fold_keep_length(text: str) -> str:
-    """Case-fold a text without moving any character (NFKC could)."""
+    """Fold a text as far as can be done without moving any character (NFKC
+    could): lower case, and Simplified for Traditional, so that a match in it
+    marks the same characters of the text as the reader wrote them."""
     folded = text.lower()
-    return folded if len(folded) == len(text) else text
+    return simplified(folded if len(folded) == len(text) else text)

@@ -17,12 +17,13 @@ import pytest
 from django.core.management import call_command
 
 from articles.ingest import importer
+from articles.lib.text import simplified
 from articles.models import Article, ArticleTag, Section, Source, Tag
 from articles.search import search
 from articles.search.text import SEPARATOR, index_text, term_phrases
 
 from ..conftest import ROOT
-from ..factories import import_one
+from ..factories import import_one, make_article
 from ..rawfiles import ARTICLE_ONE, ARTICLE_TWO, chrome
 
 pytestmark = pytest.mark.django_db
@@ -62,12 +63,13 @@ def article_text(article: Article) -> str:
 
 
 def fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).lower()
+    return simplified(unicodedata.normalize("NFKC", text).lower())
 
 
 def truth(corpus: dict[int, str], query: str) -> set[int]:
-    """The rule, by scanning: a Chinese term anywhere, a Latin term where a
-    word starts, case-insensitive; every term of the query."""
+    """The rule, by scanning: a Chinese term anywhere (Traditional or
+    Simplified), a Latin term where a word starts, case-insensitive; every
+    term of the query."""
     found = set(corpus)
     for term in query.split():
         term = fold(term)
@@ -311,6 +313,30 @@ def test_hidden_articles_are_not_found(two_articles):
     zhipu.status = Article.Status.HIDDEN
     zhipu.save()
     assert search("智谱").count == 0
+
+
+def test_traditional_and_simplified_chinese_find_each_other():
+    simple = make_article("开源模型发布", [("", "这家公司开源了新模型。")])
+    traditional = make_article("開源模型發佈", [("", "這家公司開源了新模型。")])
+    both = {simple.id, traditional.id}
+    for query in ["開源", "开源", "模型發佈", "模型发布", "發", "开源 發佈", '"這家公司"']:
+        for order in ("best", "newest"):
+            assert {h.article.id for h in search(query, order=order).hits} == both, query
+    assert search("模型 -開源").count == search("模型 -开源").count == 0
+    # Each snippet marks the article's own characters, whichever the reader typed.
+    for query in ["開源", "开源"]:
+        snippets = {h.article.id: h.snippet for h in search(query).hits}
+        assert "<mark>开源</mark>" in snippets[simple.id], query
+        assert "<mark>開源</mark>" in snippets[traditional.id], query
+
+
+def test_a_tag_named_in_traditional_chinese_finds_the_simplified_tag():
+    article = make_article("开源新闻", tags=["开源"])
+    make_article("别的新闻", tags=["闭源"])
+    for query in ["#開源", "tag:開源", "#开源"]:
+        assert [h.article.id for h in search(query).hits] == [article.id], query
+    assert [h.article.id for h in search(tags=["開源"]).hits] == [article.id]
+    assert search("#開源模型").count == 0
 
 
 def test_rebuild_search_index_rebuilds_from_scratch(two_articles):

@@ -78,3 +78,17 @@ def test_latin_terms_are_marked_where_a_word_starts_only():
     html = snippet("OpenAI 与 AI 公司 和 ChatGPT-5", ["ai", "GPT-5"])
     assert html == "OpenAI 与 <mark>AI</mark> 公司 和 ChatGPT-5"
     assert snippet("用GPT 5写的", ["gpt-5"]) == "用<mark>GPT 5</mark>写的"
+
+
+def test_traditional_and_simplified_chinese_index_alike():
+    assert index_text("開源模型與後訓練") == index_text("开源模型与后训练")
+    assert term_phrases("開源") == term_phrases("开源") == [(["开源"], False)]
+    assert term_phrases("後") == [(["后"], True)]
+
+
+def test_a_snippet_marks_the_characters_as_the_reader_wrote_them():
+    assert snippet("我們的開源模型", ["开源"]) == "我們的<mark>開源</mark>模型"
+    assert snippet("我们的开源模型", ["開源"]) == "我们的<mark>开源</mark>模型"
+    # Both spellings in one text: both are marked.
+    assert snippet("开源與開源", ["開源"]) == "<mark>开源</mark>與<mark>開源</mark>"
+    assert snippet("Qwen開源版", ["qwen开源"]) == "<mark>Qwen開源</mark>版"

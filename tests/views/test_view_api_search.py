@@ -44,6 +44,13 @@ def test_it_returns_the_documented_shape(client, articles):
     assert client.get(result["url"]).status_code == 200
 
 
+def test_a_traditional_chinese_query_finds_the_simplified_article(client, articles):
+    zhipu, _ = articles
+    data = client.get(URL, {"q": "智譜 開源", "tag": "開源"}).json()
+    assert [r["id"] for r in data["results"]] == [zhipu.id]
+    assert "<mark>智谱</mark>" in data["results"][0]["snippet"]
+
+
 def test_it_filters_by_tag_and_pages_with_a_next_link(client, articles, monkeypatch):
     assert [r["title"] for r in client.get(URL, {"tag": "开源"}).json()["results"]] == [
         "智谱开源新模型"

@@ -79,6 +79,13 @@ def test_a_search_highlights_and_ranks_matches(client, corpus):
     assert response.context["results"].order == "best"
 
 
+def test_a_search_in_traditional_chinese_finds_and_marks_the_simplified_text(client, corpus):
+    _, agents, _ = corpus
+    response = client.get("/", {"q": "智能體 開源"}, headers=RESULTS)
+    assert titles(response) == [agents.title]
+    assert "<mark>智能体</mark>" in response.content.decode()
+
+
 def test_the_search_form_gets_only_the_results_fragment(client, corpus):
     response = client.get("/", {"q": "蒸馏"}, headers=RESULTS)
     assert response.status_code == 200

@@ -16,7 +16,12 @@ from datetime import date
 from enum import StrEnum
 
 from articles.ingest.reasons import Reason
-from articles.lib.text import HAN, SENTENCE_END, URL_CHARS  # noqa: F401 (the formats' too)
+from articles.lib.text import (  # noqa: F401 (the formats' too)
+    HAN,
+    SENTENCE_END,
+    URL_CHARS,
+    simplified,
+)
 
 
 class ParseError(ValueError):
@@ -158,18 +163,6 @@ def strip_glosses(text: str) -> str:
         return text
     text, n = _GLOSS.subn("", text)
     return _NEUTRAL_GLOSS.sub("", text) if n else text
-
-
-@functools.cache
-def _to_simplified():
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-def simplified(text: str) -> str:
-    """Traditional characters as Simplified (OpenCC), for matching chrome."""
-    return _to_simplified().convert(text)
 
 
 def chrome_line(text: str) -> str:
