@@ -14,6 +14,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django_htmx.http import HttpResponseClientRedirect
 
 log = logging.getLogger("newsroom.requests")
@@ -29,6 +30,22 @@ class ContentSecurityPolicy(CSPMiddleware):
         if not report_only and request.path_info.startswith(reverse("admin:index")):
             parts.update = {**(parts.update or {}), "style-src": [UNSAFE_INLINE]}
         return parts
+
+
+def private_pages(get_response: Callable[[HttpRequest], HttpResponse]):
+    """A page made for a logged-in reader (their bookmarks, what they have
+    read) is neither shared by a cache nor kept: Back to a list shows the
+    article just opened as read, not the copy from before it was."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
+        return response
+
+    return middleware
 
 
 def htmx_login_redirect(get_response: Callable[[HttpRequest], HttpResponse]):

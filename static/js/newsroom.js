@@ -123,8 +123,9 @@
     if (link) remember(link.closest(".hit"));
   });
 
-  // A read button swapped in by htmx: the hit looks read or unread with it.
-  document.addEventListener("htmx:afterSwap", function (event) {
+  // A read button swapped in by htmx: the hit looks read or unread with it
+  // (once settled, when the new button works too).
+  document.addEventListener("htmx:afterSettle", function (event) {
     var form = event.detail.elt;
     if (!form.classList || !form.classList.contains("read-state")) return;
     var hit = form.closest(".hit");
@@ -134,23 +135,13 @@
 
   // -- history ---------------------------------------------------------------
 
-  // htmx keeps a copy of the page's HTML for Back; what a reader typed or
-  // ticked lives in properties the HTML does not show, so write it down first.
-  document.addEventListener("htmx:beforeHistorySave", function () {
-    document.querySelectorAll("input, select").forEach(function (field) {
-      if (field.type === "checkbox" || field.type === "radio") {
-        field.toggleAttribute("checked", field.checked);
-      } else if (field.tagName === "SELECT") {
-        Array.from(field.options).forEach(function (option) {
-          option.toggleAttribute("selected", option.selected);
-        });
-      } else if (field.type !== "hidden" && field.type !== "file" && field.type !== "password") {
-        field.setAttribute("value", field.value);
-      }
-    });
-    document.querySelectorAll("details").forEach(function (details) {
-      details.toggleAttribute("open", details.open);
-    });
+  // Back and Forward put back htmx's copy of the page, taken as the next
+  // search left; the filters in it are as the server sent them for that
+  // address, but the search box holds what was typed since: take it from
+  // the address.
+  document.addEventListener("htmx:historyRestore", function () {
+    var box = document.getElementById("q");
+    if (box) box.value = new URLSearchParams(location.search).get("q") || "";
   });
 
   // Forms that lead back here (language, list view, mark as read) come back

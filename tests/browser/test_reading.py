@@ -195,7 +195,8 @@ def test_the_more_link_appends_the_next_page_in_place(page, live_server, article
     titles = _titles(page)
     assert titles[:PAGE_SIZE] == first_page
     assert titles == list(articles)  # newest first, every article once
-    assert page.url == url, "the more link should not change the address"
+    # The address now says "up to page 2": reloading it shows the same list.
+    assert page.url == url + "?page=2"
     assert _same_document(page)
 
 
@@ -363,7 +364,54 @@ def test_the_page_works_without_javascript(make_context, live_server, articles):
     with page.expect_navigation():
         page.locator("li.more a").click()
     assert _query(page.url)["page"] == ["2"]
-    assert _titles(page) == list(articles)[PAGE_SIZE:]
+    assert _titles(page) == list(articles)  # pages 1 and 2, as "more" shows them
     # The copy button needs JavaScript, so it stays hidden.
     page.goto(live_server.url + articles[GUIDE].get_absolute_url())
     expect(page.locator("button[data-copy-link]")).to_be_hidden()
+
+
+# --------------------------------------------------------------------------
+# Typography (#19 point 4)
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_justified_chinese_does_not_spread_a_url_letter_by_letter(make_context, live_server, width):
+    url = "https://arxiv.org/abs/2501.12948"
+    article = make_article(
+        "论文链接", [("", f"论文见 {url} 。" + "研究团队公布了训练细节与评测结果" * 30)]
+    )
+    page = make_context(viewport={"width": width, "height": 900}).new_page()
+    page.goto(live_server.url + article.get_absolute_url())
+    widths = page.evaluate(
+        """(url) => {
+            const p = document.querySelector(".body p");
+            const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+            let node;
+            while ((node = walker.nextNode()) && !node.data.includes(url)) {}
+            const range = document.createRange();
+            const start = node.data.indexOf(url);
+            range.setStart(node, start);
+            range.setEnd(node, start + url.length);
+            const probe = document.createElement("span");
+            probe.style.whiteSpace = "nowrap";
+            probe.textContent = url;
+            node.parentElement.append(probe);
+            const natural = probe.getBoundingClientRect().width;
+            probe.remove();
+            const lines = range.getClientRects();
+            return {shown: range.getBoundingClientRect().width, natural, lines: lines.length,
+                    justified: getComputedStyle(p).textAlign};
+        }""",
+        url,
+    )
+    assert widths["justified"] == "justify"
+    assert widths["lines"] == 1
+    assert abs(widths["shown"] - widths["natural"]) < 2, widths
+
+
+def test_a_long_url_wraps_instead_of_widening_the_page(make_context, live_server):
+    url = "https://example.com/" + "a-very-long-path-segment/" * 12
+    article = make_article("长链接", [("", f"全文见 [{url}]({url}) 。")])
+    page = make_context(viewport={"width": 390, "height": 844}).new_page()
+    page.goto(live_server.url + article.get_absolute_url())
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

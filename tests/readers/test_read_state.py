@@ -143,3 +143,13 @@ def test_read_state_costs_the_same_queries_however_long_the_list(client, alice):
         if n % 2:
             ReadMark.objects.create(user=alice, article=article)
     assert queries() == few
+
+
+def test_pages_for_a_logged_in_reader_are_private_and_not_kept(client, alice, three):
+    """Back to a list after opening an article asks the server again, so the
+    article shows as read; no shared cache keeps a reader's page."""
+    assert "Cache-Control" not in client.get("/")
+    client.force_login(alice)
+    for url in ("/", three[0].get_absolute_url(), "/tags/"):
+        control = client.get(url)["Cache-Control"]
+        assert "private" in control and "no-store" in control
