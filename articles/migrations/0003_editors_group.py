@@ -20,10 +20,13 @@ def create_editors(apps, schema_editor):
     from django.contrib.auth.management import create_permissions
 
     # Permissions are made after migrations; make them now for a fresh database.
+    # (A historical app config has no models module; put back whatever it had,
+    # so that a caller passing the real registry keeps its post_migrate.)
     for app_config in apps.get_app_configs():
+        had = getattr(app_config, "models_module", None)
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = had
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group, _ = Group.objects.get_or_create(name="Editors")

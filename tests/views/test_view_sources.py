@@ -117,15 +117,13 @@ def test_names_cost_no_query_per_digest(client, django_assert_max_num_queries):
 def test_an_unknown_publication_date_is_said_to_be_the_import_date(client):
     article = make_article(
         "日期不明的文章", [("", "正文。")], published_on=date(2025, 3, 4), date_known=False,
-        tags=["蒸馏"],
+        tags=["蒸馏"], source=make_source(title="AI 早报"),
     )  # fmt: skip
     listing = client.get("/").content.decode()
     assert '导入于 <time datetime="2025-03-04">2025年3月4日</time>' in listing
     html = client.get(article.get_absolute_url()).content.decode()
     meta = html[html.index('<p class="meta">') :]
-    assert meta.startswith(
-        '<p class="meta">\n      导入于 <time datetime="2025-03-04">2025年3月4日</time>'
-    )
+    assert '导入于 <time datetime="2025-03-04">2025年3月4日</time> ·' in meta.split("</p>")[0]
     assert "article:published_time" not in html
     english = client.get(article.get_absolute_url(), headers={"Accept-Language": "en"})
     assert 'imported on <time datetime="2025-03-04">' in english.content.decode()
@@ -137,10 +135,8 @@ def test_a_known_publication_date_is_shown_as_such(client):
     article = make_article("日期已知的文章", published_on=date(2025, 3, 4))
     html = client.get(article.get_absolute_url()).content.decode()
     assert '<meta property="article:published_time" content="2025-03-04">' in html
-    meta = html[html.index('<p class="meta">') :]
-    assert meta.startswith(
-        '<p class="meta">\n      <time datetime="2025-03-04">2025年3月4日</time>\n'
-    )
+    meta = " ".join(html[html.index('<p class="meta">') :].split())
+    assert meta.startswith('<p class="meta"> <time datetime="2025-03-04">2025年3月4日</time> ·')
     hit = client.get("/api/search").json()["results"][0]
     assert hit["published_on"] == "2025-03-04" and hit["imported_on"] is None
 
@@ -203,3 +199,17 @@ def test_an_origin_that_is_not_a_web_address_is_never_linked(client, origin):
 def test_no_origin_no_link(client):
     article = make_article("没有原文的文章")
     assert ">原文</a>" not in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_a_source_named_by_its_import_day_says_that_day_once(client):
+    """No title, site or date: the source's name is its import day, and the
+    meta line does not say "imported on" twice."""
+    source = make_source()
+    day = timezone.localdate(source.imported_at)
+    article = make_article(
+        "无名文件里的文章", [("", "正文。")], source=source, published_on=day, date_known=False
+    )
+    for url in ("/", article.get_absolute_url()):
+        html = client.get(url).content.decode()
+        meta = html[html.index('<p class="meta">') :].split("</p>")[0]
+        assert meta.count("导入于") == 1, meta
