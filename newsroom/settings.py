@@ -174,6 +174,32 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
+# The cache of anonymous pages and searches (articles.views.caching). With
+# REDIS_URL (docker-compose.yml), Django's RedisCache: scaled-out web
+# containers share it. Without, each process keeps its own copies in memory;
+# the keys carry the content version, so none can serve a stale page.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 2000)},
+        }
+    }
+# Seconds a kept copy of a page or a search lives (a change retires it at once).
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+# What anonymous responses tell proxies and browsers: fresh for PUBLIC_MAX_AGE
+# seconds, then served stale while one request asks again.
+PUBLIC_MAX_AGE = env_int("PUBLIC_MAX_AGE", 60)
+STALE_WHILE_REVALIDATE = env_int("STALE_WHILE_REVALIDATE", 300)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path, register_converter
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from articles.views import api, converters, pages, readers
+from articles.views.caching import cached_for_anonymous
 from articles.views.feeds import ArticleFeed
 
 register_converter(converters.Text, "text")
@@ -13,10 +16,10 @@ urlpatterns = [
     path("articles/<id:pk>/", pages.article_without_slug, name="article-short"),
     path("tags/", pages.tag_list, name="tags"),
     path("tags/<text:slug>/", pages.tag_detail, name="tag"),
-    path("tags/<text:slug>/feed/", ArticleFeed(), name="tag-feed"),
+    path("tags/<text:slug>/feed/", cached_for_anonymous(ArticleFeed()), name="tag-feed"),
     path("digests/", pages.digest_list, name="digests"),
     path("digests/<id:pk>/", pages.digest_detail, name="digest"),
-    path("feed/", ArticleFeed(), name="feed"),
+    path("feed/", cached_for_anonymous(ArticleFeed()), name="feed"),
     path("read/", pages.mark_listing_read, name="mark-read"),
     path("read/<id:pk>/", readers.read_state, name="read-state"),
     path("view/", readers.list_view, name="list-view"),
@@ -34,6 +37,8 @@ urlpatterns = [
     path("healthz", pages.healthz, name="healthz"),
     path("accounts/signup/", readers.signup, name="signup"),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's own view; exempt from CSRF as anonymous pages carry no token
+    # (articles.views.caching), and a forged switch of language harms no one.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -63,3 +63,14 @@ def digest(tmp_path):
 def _fast_passwords(settings):
     """Hashing passwords the production way takes a good part of a second."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Kept pages of one test are not another's: the content version can
+    repeat when each test's transaction is rolled back."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -18,6 +18,7 @@ from articles.models.sources import (
     Source,
 )
 from articles.models.tags import ArticleTag, RemovedTag, Tag, TagAlias, TagQuerySet, remove_tag
+from articles.models.versions import ContentVersion
 
 __all__ = [
     "Appearance",
@@ -26,6 +27,7 @@ __all__ = [
     "ArticleSketch",
     "ArticleTag",
     "Bookmark",
+    "ContentVersion",
     "Link",
     "ReadingList",
     "ReadingListItem",

@@ -3,25 +3,27 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, JsonResponse
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET
 
-from articles.search import search
+from articles.views.caching import cached_for_anonymous, search_for
 from articles.views.forms import SearchForm
 
 
 @require_GET
+@cached_for_anonymous
 def api_search(request: HttpRequest) -> JsonResponse:
     """``/api/search?q=&tag=&page=``: the search page's results, as JSON."""
     form = SearchForm(request.GET)
     if not form.is_valid():
         return JsonResponse({"errors": form.errors}, status=400)
-    results = search(**form.search_kwargs(), facets=False)
+    results = search_for(request, **form.search_kwargs(), facets=False)
     next_url = None
     if results.has_next:
         query = request.GET.copy()
         query["page"] = results.page + 1
         next_url = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
-    return JsonResponse(
+    response = JsonResponse(
         {
             "count": results.count,
             "results": [
@@ -43,3 +45,6 @@ def api_search(request: HttpRequest) -> JsonResponse:
         },
         json_dumps_params={"ensure_ascii": False},
     )
+    if results.timed_out:
+        add_never_cache_headers(response)
+    return response

@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import resolve
+from django.utils.cache import add_never_cache_headers
 from django.utils.text import Truncator
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -20,9 +21,10 @@ from django.views.decorators.vary import vary_on_headers
 from articles.lib.text import plain_text
 from articles.models import Article, ArticleTag, Link, ReadMark, Source, Tag
 from articles.models.sources import SOURCE_NAME_FIELDS
+from articles.readers.preferences import LIST_VIEW_COOKIE
 from articles.search import Results, papers_of, search
+from articles.views.caching import cached_for_anonymous, search_for
 from articles.views.forms import SearchForm
-from articles.views.readers import LIST_VIEW_COOKIE
 
 LISTING = "articles/index.html"
 
@@ -119,7 +121,7 @@ def _listing(request: HttpRequest, tag: Tag | None = None, bookmarks: bool = Fal
         and not request.htmx.history_restore_request
     )
     kwargs["pages"] = 1 if more else PAGES_SHOWN
-    results = search(**kwargs)
+    results = search_for(request, **kwargs)
     articles = [h.article for h in results.hits]
     active = [t.lower() for t in results.query.tags]
     first_page = results.page - min(PAGES_SHOWN, results.page) + 1 if not more else results.page
@@ -149,7 +151,10 @@ def _listing(request: HttpRequest, tag: Tag | None = None, bookmarks: bool = Fal
         template += "#page"
     elif request.htmx and not request.htmx.history_restore_request:
         template += "#results"
-    return render(request, template, context)
+    response = render(request, template, context)
+    if results.timed_out:
+        add_never_cache_headers(response)  # asked again, it may not time out
+    return response
 
 
 @require_POST
@@ -191,12 +196,14 @@ def _unread_in(request: HttpRequest, tag: Tag) -> int | None:
 
 
 @require_GET
+@cached_for_anonymous
 @vary_on_headers("HX-Request", "HX-Target", "HX-History-Restore-Request")
 def index(request: HttpRequest) -> HttpResponse:
     return _listing(request)
 
 
 @require_GET
+@cached_for_anonymous
 @vary_on_headers("HX-Request", "HX-Target", "HX-History-Restore-Request")
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = Tag.objects.filter(slug=slug).first()
@@ -216,6 +223,7 @@ def bookmark_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_for_anonymous
 def tag_list(request: HttpRequest) -> HttpResponse:
     tags = list(Tag.objects.with_counts().order_by("-n", "name"))
     if request.user.is_authenticated:
@@ -239,6 +247,7 @@ def article_without_slug(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@cached_for_anonymous
 def article_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     article = get_object_or_404(
         Article.objects.published()
@@ -300,6 +309,7 @@ def _read(request: HttpRequest, articles: list[Article]) -> set[int]:
 
 
 @require_GET
+@cached_for_anonymous
 def digest_list(request: HttpRequest) -> HttpResponse:
     sources = (
         Source.objects.only(*SOURCE_NAME_FIELDS)
@@ -311,6 +321,7 @@ def digest_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_for_anonymous
 def digest_detail(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_object_or_404(Source.objects.defer("raw_text"), pk=pk)
     own = list(source.articles.published().order_by("position").prefetch_related("tags"))

@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.lib.ids import id_from
@@ -41,6 +42,8 @@ from articles.models import (
 )
 from articles.readers import bookmark_files
 from articles.readers.bookmarks import PENDING
+from articles.readers.preferences import LIST_VIEW_COOKIE
+from articles.views.caching import cached_for_anonymous
 
 
 def _back(request: HttpRequest, fallback: str) -> str:
@@ -59,6 +62,7 @@ def _back(request: HttpRequest, fallback: str) -> str:
 
 @require_POST
 @login_not_required  # a reader who is not logged in is sent to log in first
+@csrf_exempt  # anonymous pages carry no token (caching); a reader's change needs one
 def bookmark(request: HttpRequest, pk: int) -> HttpResponse:
     """Add (``action=add``) or remove a bookmark; HTMX gets the new button."""
     article = get_object_or_404(Article.objects.published(), pk=pk)
@@ -67,6 +71,11 @@ def bookmark(request: HttpRequest, pk: int) -> HttpResponse:
         # Made when they come back logged in (see make_pending_bookmark).
         request.session[PENDING] = article.pk
         return redirect_to_login(back)
+    return _change_bookmark(request, article, back)
+
+
+@csrf_protect
+def _change_bookmark(request: HttpRequest, article: Article, back: str) -> HttpResponse:
     if request.POST.get("action") == "remove":
         mark = Bookmark.objects.filter(user=request.user, article=article).first()
         note = mark.note if mark else ""
@@ -195,12 +204,10 @@ def bookmarks_import(request: HttpRequest) -> HttpResponse:
 
 # -- how lists look -----------------------------------------------------------
 
-# The cookie that keeps a reader's choice of list view, for a year.
-LIST_VIEW_COOKIE = "list_view"
-
 
 @require_POST
 @login_not_required
+@csrf_exempt  # a display preference: anonymous pages carry no token (caching)
 def list_view(request: HttpRequest) -> HttpResponse:
     """Titles only (``view=compact``) or with summaries (``full``), kept in
     a cookie so that it holds for anonymous readers too."""
@@ -311,6 +318,7 @@ def reading_list_add(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_for_anonymous
 def shared_list(request: HttpRequest, token: str) -> HttpResponse:
     """A list as anyone with its link sees it; a revoked link is a 404. On a
     private instance "anyone" means anyone with the link who can log in."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -26,7 +27,7 @@ COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 
 def test_the_compose_file_has_db_web_and_an_import_profile():
     services = COMPOSE["services"]
-    assert set(services) == {"db", "web", "import"}
+    assert set(services) == {"db", "redis", "web", "import"}
     db = services["db"]
     assert db["image"].startswith("postgres:") and int(db["image"].split(":")[1]) >= 15
     assert "pgdata:/var/lib/postgresql/data" in db["volumes"] and "pgdata" in COMPOSE["volumes"]
@@ -35,6 +36,11 @@ def test_the_compose_file_has_db_web_and_an_import_profile():
     assert web["command"] == ["sh", "docker/start-web"]
     assert "/healthz" in " ".join(web["healthcheck"]["test"])
     assert web["depends_on"]["db"]["condition"] == "service_healthy"
+    assert web["depends_on"]["redis"]["condition"] == "service_healthy"
+    assert web["environment"]["REDIS_URL"] == "redis://redis:6379/0"
+    redis = services["redis"]
+    assert redis["image"].startswith("redis:") and "volumes" not in redis
+    assert "allkeys-lru" in redis["command"]
     assert web["environment"]["DEBUG"] == "0"
     assert "${SECRET_KEY:?" in web["environment"]["SECRET_KEY"]  # no default secret
     assert "volumes" not in web  # stateless: nothing of its own to keep
@@ -123,3 +129,67 @@ def test_the_images_own_steps_serve_pages_and_pass_its_health_check(tmp_path):
     finally:
         web.terminate()
         web.wait(timeout=10)
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """The compose file's Redis, run here from its own command line."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    port = _free_port()
+    (command,) = [COMPOSE["services"]["redis"]["command"]]
+    server = subprocess.Popen(
+        [binary, *command[1:], "--port", str(port), "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(50):
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.1)
+        yield COMPOSE["x-app"]["environment"]["REDIS_URL"].replace(
+            "redis:6379", f"127.0.0.1:{port}"
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+SHARED = """
+import django, sys
+django.setup()
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.core.cache import caches
+assert type(caches["default"]).__name__ == "RedisCache", type(caches["default"])
+with CaptureQueriesContext(connection) as ctx:
+    page = Client().get("/tags/")
+print(page.status_code, len(ctx.captured_queries))
+"""
+
+
+def test_web_containers_with_redis_share_their_kept_pages(tmp_path, redis_server):
+    """Two processes, as two web containers: the page one renders, the other
+    serves from Redis with only the content version read."""
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"},
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'shared.sqlite3'}",
+        "REDIS_URL": redis_server,
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "ALLOWED_HOSTS": "testserver",
+    }
+    manage = [sys.executable, "manage.py"]
+    subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    first, second = (
+        subprocess.run(
+            [sys.executable, "-c", SHARED], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+        for _ in range(2)
+    )
+    assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
+    status, rendered = map(int, first.stdout.split())
+    assert status == 200 and rendered > 1
+    assert second.stdout.split() == ["200", "1"]

@@ -289,8 +289,9 @@ def _many(n: int) -> list[Article]:
 def test_an_address_that_more_left_shows_every_page_up_to_it(client, monkeypatch):
     monkeypatch.setattr("articles.search.listing.PAGE_SIZE", 2)
     made = _many(7)[::-1]  # newest first
-    html = client.get("/", {"page": 3}).content.decode()
-    assert titles(client.get("/", {"page": 3})) == [a.title for a in made[:6]]
+    response = client.get("/", {"page": 3})
+    html = response.content.decode()
+    assert titles(response) == [a.title for a in made[:6]]
     assert 'href="/?page=4"' in html and 'hx-push-url="true"' in html
     assert "Earlier articles" not in html and "更早的文章" not in html
     # "More" itself still gets only the next page, and HTMX putting back a

@@ -72,7 +72,7 @@ def test_readers_see_digests_by_name_never_by_file_name(client, titled):
         "/digests/": f'href="{mirror.get_absolute_url()}">mirror.example.org · 2025年1月18日</a>',
         source.get_absolute_url(): "<h1>AI 早报 2025-01-17</h1>",
         mirror.get_absolute_url(): "<title>mirror.example.org · 2025年1月18日 · Newsroom</title>",
-        f"/?digest={source.pk}": 'class="chip"',
+        f"/?digest={source.pk}&q=": 'class="chip"',
         "/api/search": '"title": "蒸馏的新进展"',
     }
     for url, expected in pages.items():
