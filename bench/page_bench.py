@@ -2,13 +2,16 @@
 
     python bench/page_bench.py --db sqlite --articles 100000
     python bench/page_bench.py --db postgres --articles 100000 --reuse --json
+    python bench/page_bench.py --articles 51000 --reuse --reader   # logged in
 
 Builds (or, with --reuse, keeps) the database search_bench.py uses (its
 import tags the articles with the vocabulary, as for every user), then times
 requests through Django's test Client, in process, with DEBUG off: the front
 page (``/`` and ``/?page=2``), tag pages (popular, medium and rare tags in
 turn) and article pages (random published articles), and counts the SQL
-queries of one request of each kind.
+queries of one request of each kind. Anonymous pages are kept in the cache
+after their first request (#20); ``--reader`` times a logged-in reader's,
+which are rendered every time.
 """
 
 from __future__ import annotations
@@ -80,12 +83,17 @@ def urls(requests: int, seed: int) -> dict[str, list[str]]:
     return out
 
 
-def measure(requests: int, seed: int, warmup: int = 10) -> dict:
+def measure(requests: int, seed: int, warmup: int = 10, reader: bool = False) -> dict:
+    from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     client = Client()
+    if reader:
+        # A logged-in reader's pages are rendered every time (never kept).
+        user, _ = get_user_model().objects.get_or_create(username="bench-reader")
+        client.force_login(user)
     plan = urls(requests, seed)
 
     def get(url: str) -> float:
@@ -128,6 +136,11 @@ def main() -> int:
     database_arguments(ap)
     ap.add_argument("--requests", type=int, default=200, help="timed requests per page kind")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument(
+        "--reader",
+        action="store_true",
+        help="as a logged-in reader (anonymous pages are served from the cache after the first)",
+    )
     args = ap.parse_args()
 
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")
@@ -142,7 +155,7 @@ def main() -> int:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
     collect_static()
-    pages = measure(args.requests, args.seed)
+    pages = measure(args.requests, args.seed, reader=args.reader)
     articles = Article.objects.count()
     bands = tag_bands()
     result = {
