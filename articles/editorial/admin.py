@@ -98,11 +98,14 @@ class SourceAdmin(ModelAdmin):
     search_fields = ["filename", "title", "origin_url", "page_url", "sha256"]
     readonly_fields = [
         "sha256", "size", "format", "encoding", "parser_version", "warnings", "imported_at",
-        "split_view",
+        "original_fetched_at", "split_view",
     ]  # fmt: skip
+    # The fetched original page (original_html) is never shown: only text
+    # extracted from it, through the one sanitiser, reaches a page.
     fields = [
         "filename", "title", "format", "sha256", "size", "encoding", "origin_url", "page_url",
-        "published_on", "parser_version", "warnings", "imported_at", "split_view",
+        "published_on", "parser_version", "warnings", "imported_at", "original_fetched_at",
+        "split_view",
     ]  # fmt: skip
     inlines = [ArticleInline]
     formfield_overrides = URL_FIELDS
@@ -247,11 +250,11 @@ class ArticleAdmin(ModelAdmin):
     search_fields = ["title", "subtitle"]
     readonly_fields = [
         "source", "position", "span_start", "span_end", "reasons", "created_at",
-        "updated_at", "duplicate_of",
+        "updated_at", "duplicate_of", "restored_at",
     ]  # fmt: skip
     fields = [
         "title", "subtitle", "byline", "slug", "published_on", "date_known", "status", "edited",
-        "reasons",
+        "restored_at", "reasons",
         "duplicate_of",
         "source", "position", "span_start", "span_end", "created_at", "updated_at",
     ]  # fmt: skip

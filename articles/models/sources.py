@@ -50,6 +50,10 @@ class Source(models.Model):
     parser_version = models.PositiveIntegerField(_("parser version"))
     warnings = models.JSONField(_("warnings"), default=list, blank=True)
     imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+    # The origin's page as fetched, verbatim like the raw text, so that a
+    # restore of punctuation (#21) can be redone without fetching again.
+    original_html = models.TextField(_("original page"), blank=True)
+    original_fetched_at = models.DateTimeField(_("original fetched at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("source")
@@ -172,6 +176,12 @@ class Article(models.Model):
         _("edited by an editor"),
         default=False,
         help_text=_("Re-imports and --reparse leave edited articles alone."),
+    )
+    restored_at = models.DateTimeField(
+        _("restored from the original"),
+        null=True,
+        blank=True,
+        help_text=_("When its punctuation and line breaks were taken from the origin."),
     )
     review_reasons = models.JSONField(
         _("review reasons"),

@@ -189,7 +189,7 @@ def _search(
     ids = ids[:page_size]
     articles = (
         Article.objects.select_related("source")
-        .defer("source__raw_text", "source__warnings")  # a whole file each
+        .defer("source__raw_text", "source__warnings", "source__original_html")  # whole files
         .in_bulk(ids)
     )
     hits = _with_snippets([articles[i] for i in ids if i in articles], query.terms)

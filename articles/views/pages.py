@@ -262,7 +262,7 @@ def article_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     article = get_object_or_404(
         Article.objects.published()
         .select_related("source")
-        .defer("source__raw_text", "source__warnings")
+        .defer("source__raw_text", "source__warnings", "source__original_html")
         .prefetch_related("tags", "links"),
         pk=pk,
     )
@@ -333,7 +333,7 @@ def digest_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @cached_for_anonymous
 def digest_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    source = get_object_or_404(Source.objects.defer("raw_text"), pk=pk)
+    source = get_object_or_404(Source.objects.defer("raw_text", "original_html"), pk=pk)
     own = list(source.articles.published().order_by("position").prefetch_related("tags"))
     # Articles first found in another digest appear here too, in text order.
     again = Article.objects.published().filter(appearances__source=source)

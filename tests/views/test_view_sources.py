@@ -213,3 +213,23 @@ def test_a_source_named_by_its_import_day_says_that_day_once(client):
         html = client.get(url).content.decode()
         meta = html[html.index('<p class="meta">') :].split("</p>")[0]
         assert meta.count("导入于") == 1, meta
+
+
+def test_a_restored_article_says_so_with_its_original(client):
+    """#21 point 5: readers see that punctuation came from the original."""
+    from datetime import UTC, datetime
+
+    source = make_source(origin_url="https://www.example.org/post/1")
+    article = make_article("恢复了标点的文章", [("", "正文，有标点。")], source=source)
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert 'class="restored"' not in html
+    article.restored_at = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+    article.save()
+    html = client.get(article.get_absolute_url()).content.decode()
+    note = html[html.index('class="restored"') :].split("</p>")[0]
+    assert "已按原文恢复标点和换行（2026年12月1日）" in note
+    assert 'href="https://www.example.org/post/1"' in note
+    # The fetched page itself is never shown.
+    source.original_html = "<script>alert(1)</script><p>原文</p>"
+    source.save()
+    assert "alert(1)" not in client.get(article.get_absolute_url()).content.decode()
