@@ -1,5 +1,5 @@
-"""Fetching an origin page safely (issue #21, point 4), against a local HTTP
-server serving pages written here."""
+"""Fetching an origin page safely and extracting its main text (issue #21,
+points 1 and 4), against a local HTTP server serving pages written here."""
 
 from __future__ import annotations
 
@@ -17,10 +17,15 @@ import pytest
 
 from articles.ingest.originals import (
     USER_AGENT,
+    BlockKind,
+    ExtractRefused,
     FetchRefused,
     Policy,
     Reason,
     address_allowed,
+    extract,
+    extract_fetched,
+    extract_plain,
     fetch,
     fetching,
 )
@@ -426,6 +431,46 @@ def test_the_allow_list_lets_only_its_networks_through():
     assert address_allowed(ipaddress.ip_address("127.0.0.1"), policy)
     assert not address_allowed(ipaddress.ip_address("127.0.0.2"), policy)
     assert not address_allowed(ipaddress.ip_address("10.0.0.1"), policy)
+
+
+# Extraction
+
+
+def test_it_extracts_the_article_without_the_site_around_it(origin):
+    extracted = extract_fetched(fetch(origin.url("/article"), LOCAL))
+    assert extracted.title == "开源模型在县城医院试用三个月"
+    assert extracted.headings[-2:] == ("先从病历摘要开始", "三个月后的变化")
+    assert "王主任说：“我们没有专门的算法团队，只能先从最简单的事情做起。”" in extracted.text
+    assert "病历不能离开医院，\n而且网络时常不稳定。" in extracted.text  # the <br>
+    for chrome in ["首页", "登录", "版权所有", "隐私政策", "不应出现的脚本文字", "<p>"]:
+        assert chrome not in extracted.text
+    items = [b.text for b in extracted.blocks if b.kind == BlockKind.ITEM]
+    assert items == ["试用科室：内科、儿科", "每天处理病历：约两百份"]
+
+
+def test_paragraphs_are_separated_by_a_blank_line():
+    extracted = extract(ARTICLE, "https://origin.example/a")
+    first = "今年春天，一家县城医院把一个开源语言模型装进了自己的机房"
+    paragraphs = extracted.text.split("\n\n")
+    assert any(p.startswith(first) for p in paragraphs)
+    assert "先从病历摘要开始" in paragraphs
+
+
+def test_a_plain_text_page_passes_through_in_paragraphs(origin):
+    extracted = extract_fetched(fetch(origin.url("/plain"), LOCAL))
+    assert extracted.text == "第一段：这是纯文本原文。\n第一段的第二行。\n\n第二段：没有任何标记。"
+
+
+@pytest.mark.parametrize("html", ["", "<html><body><nav>首页</nav></body></html>", "\0<<<>>>"])
+def test_a_page_without_main_text_is_refused(html):
+    with pytest.raises(ExtractRefused) as caught:
+        extract(html, "https://origin.example/empty")
+    assert caught.value.reason == Reason.NO_TEXT
+
+
+def test_an_empty_plain_text_page_is_refused():
+    with pytest.raises(ExtractRefused):
+        extract_plain(" \n\n\u3000\n", "https://origin.example/empty.txt")
 
 
 # Settings
