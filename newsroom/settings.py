@@ -6,6 +6,7 @@ development setup on SQLite in the project folder.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -198,6 +199,22 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 # seconds, then served stale while one request asks again.
 PUBLIC_MAX_AGE = env_int("PUBLIC_MAX_AGE", 60)
 STALE_WHILE_REVALIDATE = env_int("STALE_WHILE_REVALIDATE", 300)
+
+# Fetching an article's origin page to restore its text (#21). The URLs come
+# from hostile raw files: only public addresses are fetched, except the
+# networks listed here (127.0.0.1 for tests against a local server).
+ORIGINALS_ALLOW_ADDRESSES = env_list("ORIGINALS_ALLOW_ADDRESSES", [])
+for _network in ORIGINALS_ALLOW_ADDRESSES:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"ORIGINALS_ALLOW_ADDRESSES: {_network!r} is not an address or network"
+        ) from None
+ORIGINALS_MAX_BYTES = env_int("ORIGINALS_MAX_BYTES", 5 * 1024 * 1024)
+# Seconds to connect, and for the whole fetch (every redirect and the body).
+ORIGINALS_CONNECT_TIMEOUT = env_int("ORIGINALS_CONNECT_TIMEOUT", 5)
+ORIGINALS_TIMEOUT = env_int("ORIGINALS_TIMEOUT", 20)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

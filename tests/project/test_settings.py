@@ -61,6 +61,12 @@ def test_production_without_a_secret_key_refuses_to_start():
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
 
 
+def test_a_bad_address_to_let_through_refuses_to_start():
+    result = settings_in_subprocess(ORIGINALS_ALLOW_ADDRESSES="127.0.0.1,localhost")
+    assert result.returncode != 0
+    assert "ORIGINALS_ALLOW_ADDRESSES: 'localhost'" in result.stderr
+
+
 def test_every_setting_read_from_the_environment_is_documented():
     source = (ROOT / "newsroom" / "settings.py").read_text()
     read = set(re.findall(r'(?:env_\w+|os\.environ\.get)\(\s*"([A-Z_]+)"', source))
