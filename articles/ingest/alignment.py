@@ -26,6 +26,7 @@ from __future__ import annotations
 import bisect
 import difflib
 import functools
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -45,6 +46,7 @@ _DIFFLIB_CELLS = 200_000
 # common character of a spam line found in a caption), not the same text.
 _SMALL_GAP = 8
 _MIN_BLOCK = 3
+_SPACE_RUN = re.compile(r" {2,}")
 
 
 class Refusal(StrEnum):
@@ -386,23 +388,24 @@ def _gap(old: str, theirs: _Stream, left: int, right: int, *, edge: bool) -> str
     head = _allowed(_closing(after), old)
     tail = _allowed(_opening(before), old)
     mark = old.strip()
+    breaks = max(_spaces(after), _spaces(before), key=_weight)
     if mark and mark not in head + tail:
         # The stored copy shows other punctuation here, and the original has
         # text in between: keep the copy's, with the original's line break.
-        return _with_breaks(old, after + before)
+        return _with_breaks(old, breaks)
     if left >= 0 and right >= 0 and not edge:
-        spaces = max(_spaces(after), _spaces(before), key=_weight)
-    else:
-        # Next to text the original lacks, or at either end: the copy's own
-        # spacing, made a line break where the original has one.
-        spaces = _with_breaks(_spaces(old), after + before)
-    return head + spaces + tail
+        return head + breaks + tail
+    # Next to text the original lacks, or at either end: the copy's own
+    # spacing, made a line break where the original has one.
+    return head + _with_breaks(_spaces(old), breaks) + tail
 
 
 def _allowed(text: str, old: str) -> str:
     """Only spaces and punctuation come from the original (symbols too when
     the stored copy has them already): never a letter, digit or emoji."""
-    return "".join(c for c in text if c.isspace() or unicodedata.category(c)[0] in "PZ" or c in old)
+    kept = "".join(c for c in text if c.isspace() or unicodedata.category(c)[0] in "PZ" or c in old)
+    # ' → ' without its arrow is one space, not two.
+    return _SPACE_RUN.sub(" ", kept) if len(kept) < len(text) else kept
 
 
 def _closing(gap: str) -> str:
@@ -423,10 +426,9 @@ def _weight(spaces: str) -> tuple[int, int]:
     return spaces.count("\n"), len(spaces)
 
 
-def _with_breaks(old: str, original: str) -> str:
+def _with_breaks(old: str, breaks: str) -> str:
     """The stored gap, its spaces made the original's line breaks when the
     original has some there (the mirror collapsed them into a space)."""
-    breaks = _spaces(original)
     if "\n" not in breaks:
         return old
     stripped = old.strip()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 import re
+import time
 
 import pytest
 
@@ -226,3 +227,34 @@ def test_its_changes_read_as_a_diff_of_the_stored_text():
     assert (first.old, first.new, first.kind) == ("", "：", ChangeKind.PUNCTUATION)
     assert result.restored[first.at : first.at + len(first.new)] == "："
     assert stored[first.start : first.end] == first.old
+
+
+def test_it_takes_one_paragraph_break_around_a_caption_of_the_original():
+    original = "训练只用了 2048 张 H800。\n\n图 1：训练集群\n\n成本约为 560 万美元。"
+
+    result = align("训练只用了 2048 张 H800 - 成本约为 560 万美元", original, min_coverage=0.9)
+
+    assert result.restored == "训练只用了 2048 张 H800\n\n-\n\n成本约为 560 万美元。"
+
+
+def test_it_aligns_a_long_digest_of_repeated_articles_in_bounded_time():
+    # 90 issues of one article: only the issue lines tell their shingles apart.
+    digest = "\n\n".join(f"第 {i} 期周报 编号 {i * 7919}。\n\n{ORIGINAL}" for i in range(90))
+    stored = mangle(digest).replace("再降一半", "再降一半 关注我们", 5)
+    page = "导航\n\n" + digest + "\n\n" + OTHER_ARTICLE * 30
+
+    start = time.perf_counter()
+    result = align(stored, page)
+    elapsed = time.perf_counter() - start
+
+    assert result.accepted
+    assert result.restored.replace("\n\n关注我们", "") == digest
+    assert elapsed < 5  # ~0.2 s here; quadratic matching would take minutes
+
+
+def test_it_takes_no_symbol_or_emoji_from_the_original():
+    original = "🔥 新模型发布 → 价格仅 $5，性能 +30%！"
+
+    result = align("新模型发布 价格仅 $5 性能 +30%", original)
+
+    assert result.restored == "新模型发布 价格仅 $5，性能 +30%！"
