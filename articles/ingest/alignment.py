@@ -28,6 +28,7 @@ import difflib
 import functools
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -133,27 +134,80 @@ def align(stored: str, original: str, *, min_coverage: float = MIN_COVERAGE) -> 
     ``#xff0c;``) are decoded first: the restored text has the characters
     they stand for. A refused alignment has the stored text unchanged and no
     changes, with the coverage that was found."""
-    stored = decode_entities(stored)
-    mine = _stream(stored)
-    if not mine.content:
-        return Alignment(stored, stored, 0.0, False, Refusal.EMPTY)
-    theirs = _prepared(original)
-    if not theirs.content:
-        return Alignment(
-            stored, stored, 0.0, False, Refusal.EMPTY_ORIGINAL, total=len(mine.content)
-        )
+    return align_parts([stored], original, min_coverage=min_coverage).parts[0]
 
-    match = _match(mine.content, theirs)
-    matched = sum(1 for j in match if j >= 0)
-    coverage = matched / len(mine.content)
+
+@dataclass
+class Restoration:
+    """Several texts of one article (title, subtitle, headings, paragraphs)
+    aligned with one original, accepted or refused together."""
+
+    parts: list[Alignment]
+    coverage: float
+    accepted: bool
+    reason: Refusal | None = None
+
+
+def align_parts(
+    parts: Sequence[str], original: str, *, min_coverage: float = MIN_COVERAGE
+) -> Restoration:
+    """Align the parts as one text, in their order, and restore each alone.
+
+    A short part (a heading, a title) is placed by its neighbours instead of
+    at the first place of the page that has its characters. Each part's
+    edges take only what belongs to it: the closing marks after its last
+    character, the opening marks before its first. Each part's ``coverage``
+    is its own; ``accepted`` and ``reason`` are the whole's.
+
+    >>> r = align_parts(["新模型发布", "价格低 性能强"], "新模型发布！\\n\\n价格低，性能强。")
+    >>> [p.restored for p in r.parts], r.accepted
+    (['新模型发布！', '价格低，性能强。'], True)
+    """
+    texts = [decode_entities(part) for part in parts]
+    streams = [_stream(text) for text in texts]
+    content = "".join(stream.content for stream in streams)
+    theirs = _prepared(original)
+    if not content or not theirs.content:
+        reason = Refusal.EMPTY if not content else Refusal.EMPTY_ORIGINAL
+        return _refused(streams, [-1] * len(content), reason)
+
+    match = _match(content, theirs)
+    coverage = sum(1 for j in match if j >= 0) / len(content)
     if coverage < min_coverage:
-        return Alignment(
-            stored, stored, coverage, False, Refusal.LOW_COVERAGE,
-            matched=matched, total=len(match),
-        )  # fmt: skip
-    restored, changes = _restore(mine, theirs, match)
+        return _refused(streams, match, Refusal.LOW_COVERAGE)
+    aligned = []
+    offset = 0
+    for stream in streams:
+        own = match[offset : offset + len(stream.content)]
+        offset += len(own)
+        restored, changes = _restore(stream, theirs, own)
+        aligned.append(_alignment(stream, own, True, None, restored, changes))
+    return Restoration(aligned, coverage, True)
+
+
+def _refused(streams: list[_Stream], match: list[int], reason: Refusal) -> Restoration:
+    aligned = []
+    offset = 0
+    for stream in streams:
+        own = match[offset : offset + len(stream.content)]
+        offset += len(own)
+        aligned.append(_alignment(stream, own, False, reason, stream.text, []))
+    matched = sum(1 for j in match if j >= 0)
+    return Restoration(aligned, matched / len(match) if match else 0.0, False, reason)
+
+
+def _alignment(
+    stream: _Stream,
+    match: list[int],
+    accepted: bool,
+    reason: Refusal | None,
+    restored: str,
+    changes: list[Change],
+) -> Alignment:
+    matched = sum(1 for j in match if j >= 0)
+    coverage = matched / len(match) if match else 0.0
     return Alignment(
-        stored, restored, coverage, True, None, changes, matched=matched, total=len(match)
+        stream.text, restored, coverage, accepted, reason, changes, matched, len(match)
     )
 
 
@@ -409,13 +463,24 @@ def _allowed(text: str, old: str) -> str:
 
 
 def _closing(gap: str) -> str:
-    """The marks that close what comes before: '。”' of '。”\\n\\n图'."""
-    return "" if not gap or gap[0].isspace() else gap.split(None, 1)[0]
+    """The marks that close what comes before: '。”' of '。”\\n\\n图',
+    '：' of '：《'."""
+    end = 0
+    while end < len(gap) and not gap[end].isspace() and not _opens(gap[end]):
+        end += 1
+    return gap[:end]
 
 
 def _opening(gap: str) -> str:
-    """The marks that open what comes after: '“' of '\\n“'."""
-    return "" if not gap or gap[-1].isspace() else gap.rsplit(None, 1)[-1]
+    """The marks that open what comes after: '“' of '\\n“', '《' of '：《'."""
+    start = len(gap)
+    while start and _opens(gap[start - 1]):
+        start -= 1
+    return gap[start:]
+
+
+def _opens(char: str) -> bool:
+    return unicodedata.category(char) in ("Ps", "Pi")
 
 
 def _spaces(gap: str) -> str:

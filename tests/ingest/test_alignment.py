@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from articles.ingest.alignment import ChangeKind, Op, Refusal, align
+from articles.ingest.alignment import ChangeKind, Op, Refusal, align, align_parts
 from articles.ingest.formats.common import letters
 from articles.lib.text import fold
 
@@ -258,3 +258,32 @@ def test_it_takes_no_symbol_or_emoji_from_the_original():
     result = align("新模型发布 价格仅 $5 性能 +30%", original)
 
     assert result.restored == "新模型发布 价格仅 $5，性能 +30%！"
+
+
+def test_it_restores_an_articles_parts_each_in_its_place():
+    paragraphs = ORIGINAL.split("\n\n")
+    # The page names the closing heading first in its own menu.
+    page = "专栏：《写在最后》《二、开发者怎么看》\n\n" + ORIGINAL
+    parts = [mangle(p) for p in paragraphs]
+    parts.insert(1, "")  # no subtitle
+
+    result = align_parts(parts, page)
+
+    assert result.accepted and result.coverage == 1.0
+    restored = [part.restored for part in result.parts]
+    assert restored == [paragraphs[0], "", *paragraphs[1:]]
+    heading = result.parts[paragraphs.index("写在最后") + 1]
+    assert heading.restored == "写在最后" and heading.changes == []
+    # Alone, the heading would be found in the menu, brackets and all.
+    assert align("写在最后", page).restored == "《写在最后》"
+
+
+def test_it_refuses_all_parts_together():
+    parts = [mangle(OTHER_ARTICLE.split("\n\n")[0]), mangle(ORIGINAL)]
+
+    result = align_parts(parts, OTHER_ARTICLE)
+
+    assert not result.accepted and result.reason == Refusal.LOW_COVERAGE
+    assert [p.restored for p in result.parts] == parts
+    assert result.parts[0].coverage == 1.0 and result.parts[1].coverage < 0.5
+    assert all(p.reason == Refusal.LOW_COVERAGE for p in result.parts)
