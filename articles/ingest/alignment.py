@@ -217,40 +217,44 @@ def _alignment(
 
 @dataclass
 class _Stream:
-    """A text's content characters, each with the span of text it came from."""
+    """A text's content characters, each with the offset of the character of
+    the text it came from (one character each, NFKC may make several)."""
 
     text: str
     content: str
     starts: list[int]
-    ends: list[int]
     shingles: dict[str, int] = field(default_factory=dict)  # unique ones, of the original
 
     def gap_after(self, j: int) -> str:
         """What the text has between content characters j and j + 1."""
         if j + 1 >= len(self.starts):
-            return self.text[self.ends[j] :]
-        return self.text[self.ends[j] : self.starts[j + 1]]  # empty inside one character
+            return self.text[self.starts[j] + 1 :]
+        return self.text[self.starts[j] + 1 : self.starts[j + 1]]  # empty inside one character
 
     def gap_before(self, j: int) -> str:
         return self.text[: self.starts[j]] if j == 0 else self.gap_after(j - 1)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=8192)
 def _content_of(char: str) -> str:
     return letters(fold(char))
 
 
 def _stream(text: str) -> _Stream:
+    contents = {char: _content_of(char) for char in set(text)}
+    if all(len(content) <= 1 for content in contents.values()):
+        # The usual case, one character for one: comprehensions, not a loop.
+        kept = {char for char, content in contents.items() if content}
+        starts = [i for i, char in enumerate(text) if char in kept]
+        table = {ord(char): content or None for char, content in contents.items()}
+        return _Stream(text, text.translate(table), starts)
     chars: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
+    starts = []
     for i, char in enumerate(text):
-        content = _content_of(char)
-        for c in content:  # NFKC may make several ('ﬁ' is 'fi')
+        for c in contents[char]:  # 'ﬁ' is 'fi'
             chars.append(c)
             starts.append(i)
-            ends.append(i + 1)
-    return _Stream(text, "".join(chars), starts, ends)
+    return _Stream(text, "".join(chars), starts)
 
 
 @functools.lru_cache(maxsize=4)
@@ -409,7 +413,7 @@ def _restore(mine: _Stream, theirs: _Stream, match: list[int]) -> tuple[str, lis
     n = len(mine.content)
     for b in range(n + 1):
         # Boundary b lies between content characters b - 1 and b.
-        start = mine.ends[b - 1] if b else 0
+        start = mine.starts[b - 1] + 1 if b else 0
         end = mine.starts[b] if b < n else len(mine.text)
         if start > end:
             continue  # both come from one character ('ﬁ')

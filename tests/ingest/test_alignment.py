@@ -287,3 +287,11 @@ def test_it_refuses_all_parts_together():
     assert [p.restored for p in result.parts] == parts
     assert result.parts[0].coverage == 1.0 and result.parts[1].coverage < 0.5
     assert all(p.reason == Refusal.LOW_COVERAGE for p in result.parts)
+
+
+def test_it_matches_characters_that_nfkc_writes_as_several():
+    result = align("ﬁne-tune 模型 用了 10㎏ 数据", "fine-tune 模型，用了 10kg，数据。")
+
+    assert result.coverage == 1.0
+    assert result.restored == "ﬁne-tune 模型，用了 10㎏，数据。"
+    assert align("10kg 数据", "10㎏，数据。").restored == "10kg，数据。"
