@@ -9,7 +9,9 @@ between the same two characters of the stored copy. Nothing else is ever
 taken from the original: text only the original has (captions, its own
 navigation) is skipped, and text only the stored copy has (spam lines) stays
 as it is. A wrong page matches little of the stored copy and is refused by
-its coverage.
+its coverage. The original is extracted text (never HTML: its markup would
+sit between the characters). ``align_parts`` restores an article's title,
+subtitle, headings and paragraphs together.
 
 Matching is bounded: unique 8-character shingles found in both texts anchor
 the alignment (the longest run of them in the same order), and only the gaps
@@ -52,7 +54,7 @@ _SPACE_RUN = re.compile(r" {2,}")
 
 class Refusal(StrEnum):
     EMPTY = "empty"  # the stored text has no letters, digits or Han characters
-    EMPTY_ORIGINAL = "empty_original"  # nor has the original
+    EMPTY_ORIGINAL = "empty_original"  # the original has none
     LOW_COVERAGE = "low_coverage"  # too little of the stored text is in the original
 
 
