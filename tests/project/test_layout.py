@@ -25,7 +25,8 @@ LAYERS = {
 # Among the middle rooms, who may use whom (the importer indexes what it writes).
 SIDEWAYS = {("ingest", "search")}
 PURE = ["lib/text.py", "lib/ids.py", "lib/links.py", "ingest/parsing.py", "ingest/formats",
-        "ingest/tagging.py", "ingest/dedupe.py", "ingest/review.py", "ingest/originals",
+        "ingest/alignment.py", "ingest/tagging.py", "ingest/dedupe.py", "ingest/review.py",
+        "ingest/originals",
         "search/text.py", "readers/bookmark_files.py"]  # fmt: skip
 
 
