@@ -43,6 +43,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
 
 
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}") from None
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:
@@ -215,6 +225,8 @@ ORIGINALS_MAX_BYTES = env_int("ORIGINALS_MAX_BYTES", 5 * 1024 * 1024)
 # Seconds to connect, and for the whole fetch (every redirect and the body).
 ORIGINALS_CONNECT_TIMEOUT = env_int("ORIGINALS_CONNECT_TIMEOUT", 5)
 ORIGINALS_TIMEOUT = env_int("ORIGINALS_TIMEOUT", 20)
+# Seconds between two requests to the same host (restore_originals).
+ORIGINALS_PAUSE = env_float("ORIGINALS_PAUSE", 1.0)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

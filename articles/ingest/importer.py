@@ -425,8 +425,10 @@ def reparse_source(source: Source) -> FileResult:
     """Run the current parser over a stored source.
 
     Articles no editor touched are rebuilt from the new parse (keeping their
-    ids, so permalinks survive when a split did not move); edited ones are
-    left exactly as they are, and new articles that overlap them are dropped.
+    ids, so permalinks survive when a split did not move); edited ones, and
+    those restored from their original (#21: a new parse would lose the
+    punctuation), are left exactly as they are, and new articles that
+    overlap them are dropped.
     """
     result = FileResult(source.filename, FileStatus.REPARSED, source_id=source.id)
     vocabulary = autotag.current()
@@ -438,13 +440,13 @@ def reparse_source(source: Source) -> FileResult:
 
     with transaction.atomic(), search.batch():
         existing = list(source.articles.select_for_update().order_by("span_start"))
-        edited = [a for a in existing if a.edited]
+        edited = [a for a in existing if a.edited or a.restored_at is not None]
         result.kept_edited = [a.title for a in edited]
         fresh = [
             i for i, p in enumerate(digest.articles)
             if not any(p.start < e.span_end and e.span_start < p.end for e in edited)
         ]  # fmt: skip
-        reusable = [a for a in existing if not a.edited]
+        reusable = [a for a in existing if a not in edited]
         # Park every position out of the way so renumbering cannot collide.
         parked = 1 + max((a.position for a in existing), default=0)
         source.articles.update(position=F("position") + parked)

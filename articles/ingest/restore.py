@@ -1,0 +1,387 @@
+"""Give a source's articles back the punctuation and line breaks of their
+origin page (issue #21).
+
+    result = restore_source(source, policy_from_settings())
+
+or in two steps, for a preview an editor confirms:
+
+    plan = plan_restore(source, extracted.text)
+    apply_restore(plan, fetched_at=source.original_fetched_at, user=request.user)
+
+Only what ``alignment.align_parts`` takes from the original changes:
+punctuation, spaces and line breaks between characters the article already
+has. Articles an editor edited are planned (to be shown) but skipped unless
+``include_edited``; a later ``--reparse`` keeps restored articles as it keeps
+edited ones.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from urllib.parse import urlsplit
+
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.db import transaction
+from django.utils import timezone
+
+from articles import search
+from articles.lib.markup import paragraphs_to_markdown
+from articles.models import Article, Section, Source
+
+from .alignment import MIN_COVERAGE, Piece, Refusal, align_parts
+from .originals import (
+    Extracted,
+    Fetched,
+    OriginalRefused,
+    Policy,
+    Reason,
+    extract,
+    extract_fetched,
+    extract_plain,
+)
+from .originals import fetch as fetch_original
+
+
+class Skip(StrEnum):
+    EDITED = "edited"  # an editor changed it; left alone unless asked
+    REFUSED = "refused"  # the alignment refused it (see ``ArticleRestore.reason``)
+    UNCHANGED = "unchanged"  # the original adds nothing (or it was restored already)
+
+
+@dataclass
+class SectionRestore:
+    section_id: int
+    heading: str
+    body: str  # Markdown, as stored
+    new_heading: str
+    new_body: str
+    heading_pieces: list[Piece] = field(default_factory=list)
+    body_pieces: list[Piece] = field(default_factory=list)  # of the plain text
+    kept: bool = False  # its Markdown is an editor's or a file's own: not aligned
+
+    @property
+    def changed(self) -> bool:
+        return (self.heading, self.body) != (self.new_heading, self.new_body)
+
+
+@dataclass
+class ArticleRestore:
+    article_id: int
+    title: str
+    subtitle: str
+    new_title: str
+    new_subtitle: str
+    sections: list[SectionRestore]
+    accepted: bool
+    coverage: float
+    reason: Refusal | None = None
+    edited: bool = False
+    title_pieces: list[Piece] = field(default_factory=list)
+    subtitle_pieces: list[Piece] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return (self.title, self.subtitle) != (self.new_title, self.new_subtitle) or any(
+            s.changed for s in self.sections
+        )
+
+    @property
+    def skip(self) -> Skip | None:
+        """Why applying the plan leaves it alone, or None."""
+        if not self.accepted:
+            return Skip.REFUSED
+        if self.edited:
+            return Skip.EDITED
+        if not self.changed:
+            return Skip.UNCHANGED
+        return None
+
+
+@dataclass
+class RestorePlan:
+    source_id: int
+    articles: list[ArticleRestore]
+    include_edited: bool = False
+
+    def to_apply(self) -> list[ArticleRestore]:
+        return [
+            a
+            for a in self.articles
+            if a.accepted and a.changed and (self.include_edited or not a.edited)
+        ]
+
+
+def plan_restore(
+    source: Source,
+    extracted_text: str,
+    *,
+    include_edited: bool = False,
+    min_coverage: float = MIN_COVERAGE,
+) -> RestorePlan:
+    """What restoring each published or reviewed article of the source from
+    this original text would change; nothing is written."""
+    articles = (
+        source.articles.filter(status__in=[Article.Status.PUBLISHED, Article.Status.REVIEW])
+        .order_by("position")
+        .prefetch_related("sections")
+    )
+    plan = RestorePlan(source.id, [], include_edited)
+    for article in articles:
+        sections = sorted(article.sections.all(), key=lambda s: s.position)
+        plan.articles.append(_plan_article(article, sections, extracted_text, min_coverage))
+    return plan
+
+
+def _plan_article(
+    article: Article, sections: list[Section], original: str, min_coverage: float
+) -> ArticleRestore:
+    parts = [article.title, article.subtitle]
+    plains: list[tuple[list[str], list[str]] | None] = []
+    for section in sections:
+        parts.append(section.heading)
+        plain = _plain_paragraphs(section.body)
+        plains.append(plain)
+        if plain is not None:
+            parts.append("\n\n".join(plain[0]))
+    restoration = align_parts(parts, original, min_coverage=min_coverage)
+    aligned = iter(restoration.parts)
+    title, subtitle = next(aligned), next(aligned)
+    planned = []
+    for section, plain in zip(sections, plains, strict=True):
+        heading = next(aligned)
+        entry = SectionRestore(
+            section.id,
+            section.heading,
+            section.body,
+            new_heading=_one_line(heading.restored, section.heading),
+            new_body=section.body,
+            heading_pieces=heading.pieces,
+            kept=plain is None,
+        )
+        if plain is not None:
+            body = next(aligned)
+            entry.body_pieces = body.pieces
+            if restoration.accepted:
+                paragraphs = [p for p in re.split(r"\n\s*\n", body.restored) if p.strip()]
+                entry.new_body = paragraphs_to_markdown([p.strip() for p in paragraphs], plain[1])
+        if not restoration.accepted:
+            entry.new_heading = section.heading
+        planned.append(entry)
+    accepted = restoration.accepted
+    return ArticleRestore(
+        article.id,
+        article.title,
+        article.subtitle,
+        new_title=_one_line(title.restored, article.title)[:500] if accepted else article.title,
+        new_subtitle=(
+            _one_line(subtitle.restored, article.subtitle)[:500] if accepted else article.subtitle
+        ),
+        sections=planned,
+        accepted=accepted,
+        coverage=restoration.coverage,
+        reason=restoration.reason,
+        edited=article.edited,
+        title_pieces=title.pieces,
+        subtitle_pieces=subtitle.pieces,
+    )
+
+
+def _one_line(restored: str, stored: str) -> str:
+    """A title or heading stays one line whatever the original's layout."""
+    if not stored:
+        return stored
+    return " ".join(restored.split())
+
+
+_AUTOLINK = re.compile(r"<(https?://[^<>\s]+)>")
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def _plain_paragraphs(body: str) -> tuple[list[str], list[str]] | None:
+    """The plain paragraphs and autolinked URLs the importer made this body
+    of, or None when it is Markdown of its own (a Markdown file's, an
+    editor's): that is kept as it is rather than aligned through its markup."""
+    urls = _AUTOLINK.findall(body)
+    paragraphs = []
+    for block in body.split("\n\n"):
+        if not block.strip():
+            continue
+        text = _AUTOLINK.sub(lambda m: m.group(1), block)
+        text = _ESCAPED.sub(lambda m: m.group(1), text)
+        paragraphs.append(text.replace("&lt;", "<").replace("&amp;", "&"))
+    if paragraphs_to_markdown(paragraphs, urls) != body:
+        return None
+    return paragraphs, urls
+
+
+def apply_restore(plan: RestorePlan, *, fetched_at: datetime | None = None, user=None) -> int:
+    """Write the plan's accepted, changed articles in one transaction;
+    returns how many were restored. An article changed since the plan was
+    made (an editor saved it meanwhile) is left alone."""
+    restored = 0
+    now = timezone.now()
+    changed: list[Article] = []
+    with transaction.atomic(), search.batch():
+        wanted = {a.article_id: a for a in plan.to_apply()}
+        articles = Article.objects.select_for_update().filter(id__in=wanted).order_by("position")
+        for article in articles:
+            entry = wanted[article.id]
+            sections = {s.id: s for s in article.sections.all()}
+            if (article.title, article.subtitle) != (entry.title, entry.subtitle) or any(
+                s.section_id not in sections
+                or (sections[s.section_id].heading, sections[s.section_id].body)
+                != (s.heading, s.body)
+                for s in entry.sections
+            ):
+                continue
+            article.title, article.subtitle = entry.new_title, entry.new_subtitle
+            article.restored_at = now
+            article.save(update_fields=["title", "subtitle", "restored_at", "updated_at"])
+            for s in entry.sections:
+                if s.changed:
+                    section = sections[s.section_id]
+                    section.heading, section.body = s.new_heading, s.new_body
+                    section.save()  # renders the body through the one sanitiser
+            changed.append(article)
+            restored += 1
+        if user is not None and changed:
+            day = (fetched_at or now).date().isoformat()
+            LogEntry.objects.log_actions(
+                user.pk,
+                changed,
+                CHANGE,
+                f"Punctuation and line breaks restored from the original (fetched {day}).",
+            )
+    return restored
+
+
+class Status(StrEnum):
+    RESTORED = "restored"
+    REFUSED = "refused"  # the origin gave no usable text, or no article matched it
+    UNREACHABLE = "unreachable"
+    NO_ORIGIN = "no_origin"  # the source names no http(s) origin
+
+
+_UNREACHABLE = {Reason.UNREACHABLE, Reason.TIMEOUT, Reason.UNRESOLVABLE, Reason.HTTP_STATUS}
+
+
+@dataclass
+class SourceResult:
+    source_id: int
+    name: str
+    status: Status
+    reason: str = ""
+    url: str = ""
+    fetched: bool = False  # the origin was fetched now (not read from the source)
+    restored: int = 0  # articles written (or that would be, on a dry run)
+    refused: int = 0
+    skipped_edited: int = 0
+    unchanged: int = 0
+    plan: RestorePlan | None = None
+
+
+Fetch = Callable[[str, Policy], Fetched]
+
+
+def restore_source(
+    source: Source,
+    policy: Policy,
+    *,
+    fetch: Fetch = fetch_original,
+    dry_run: bool = False,
+    refetch: bool = False,
+    include_edited: bool = False,
+    min_coverage: float = MIN_COVERAGE,
+    user=None,
+) -> SourceResult:
+    """Fetch the origin (or reuse the copy stored on the source), extract
+    its main text, and restore the source's articles from it."""
+    result = SourceResult(source.id, source.filename, Status.NO_ORIGIN, url=source.original_url)
+    stored = source.original_html and not refetch
+    if not stored and not result.url:
+        result.reason = "no http(s) origin URL"
+        return result
+    try:
+        if stored:
+            extracted = _extract_stored(source.original_html, result.url)
+            fetched_at = source.original_fetched_at
+        else:
+            fetched = fetch(result.url, policy)
+            result.fetched = True
+            fetched_at = fetched.fetched_at
+            if not dry_run:
+                source.original_html = fetched.text
+                source.original_fetched_at = fetched_at
+                source.save(update_fields=["original_html", "original_fetched_at"])
+            extracted = extract_fetched(fetched)
+    except OriginalRefused as exc:
+        result.status = Status.UNREACHABLE if exc.reason in _UNREACHABLE else Status.REFUSED
+        result.reason = exc.reason.value + (f" {exc.status}" if exc.status else "")
+        return result
+
+    plan = plan_restore(
+        source, extracted.text, include_edited=include_edited, min_coverage=min_coverage
+    )
+    result.plan = plan
+    for article in plan.articles:
+        skip = article.skip
+        if skip == Skip.REFUSED:
+            result.refused += 1
+        elif skip == Skip.EDITED and not include_edited:
+            result.skipped_edited += 1
+        elif skip == Skip.UNCHANGED:
+            result.unchanged += 1
+    if plan.articles and result.refused == len(plan.articles):
+        result.status = Status.REFUSED
+        best = max(plan.articles, key=lambda a: a.coverage)
+        result.reason = f"{best.reason or Refusal.LOW_COVERAGE} (coverage {best.coverage:.0%})"
+        return result
+    result.status = Status.RESTORED
+    if dry_run:
+        result.restored = len(plan.to_apply())
+    else:
+        result.restored = apply_restore(plan, fetched_at=fetched_at, user=user)
+    return result
+
+
+_HTML = re.compile(r"<(!doctype|html|head|body|article|main|div|p)\b", re.IGNORECASE)
+
+
+def _extract_stored(text: str, url: str) -> Extracted:
+    """The stored copy was HTML or plain text; which one, its start says."""
+    if _HTML.search(text[:10_000]):
+        return extract(text, url)
+    return extract_plain(text, url)
+
+
+class Pacer:
+    """Fetches with a pause between two requests to the same host, so a
+    batch never hammers one site (the batch is sequential: one request per
+    host at a time comes free)."""
+
+    def __init__(self, pause: float, fetch: Fetch = fetch_original, sleep=time.sleep) -> None:
+        self.pause = pause
+        self._fetch = fetch
+        self._sleep = sleep
+        self._last: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def fetch(self, url: str, policy: Policy) -> Fetched:
+        host = (urlsplit(url).hostname or "").lower()
+        with self._lock:
+            last = self._last.get(host)
+            if last is not None:
+                wait = last + self.pause - time.monotonic()
+                if wait > 0:
+                    self._sleep(wait)
+        try:
+            return self._fetch(url, policy)
+        finally:
+            with self._lock:
+                self._last[host] = time.monotonic()
