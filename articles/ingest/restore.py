@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from articles import search
 from articles.lib.markup import paragraphs_to_markdown
@@ -256,7 +257,8 @@ def apply_restore(plan: RestorePlan, *, fetched_at: datetime | None = None, user
                 user.pk,
                 changed,
                 CHANGE,
-                f"Punctuation and line breaks restored from the original (fetched {day}).",
+                gettext("Punctuation and line breaks restored from the original (fetched %(day)s).")
+                % {"day": day},
             )
     return restored
 
