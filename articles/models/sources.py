@@ -106,6 +106,11 @@ class ArticleQuerySet(models.QuerySet["Article"]):
     def published(self) -> ArticleQuerySet:
         return self.filter(status=Article.Status.PUBLISHED)
 
+    def unpublished(self) -> ArticleQuerySet:
+        """The few hidden or under review: an index range on the status, where
+        ``exclude(published)`` walks every article."""
+        return self.filter(status__in=UNPUBLISHED)
+
     def related_to(self, article: Article, limit: int = 5) -> list[Article]:
         """Articles sharing most tags with this one, newer first among equals.
 
@@ -252,6 +257,10 @@ class Article(models.Model):
         before = [a for a in others if a.position < self.position]
         after = [a for a in others if a.position > self.position]
         return (before[-1] if before else None, after[0] if after else None)
+
+
+# Every status but published, for statements that leave those articles out.
+UNPUBLISHED = [s for s in Article.Status.values if s != Article.Status.PUBLISHED]
 
 
 class Section(models.Model):

@@ -17,6 +17,7 @@ from django.db import OperationalError, connection
 
 from articles.lib.text import plain_text, simplified
 from articles.models import Article, ArticleTag, Link, Section, Tag
+from articles.models.sources import UNPUBLISHED
 from articles.search import engines
 from articles.search.engines import SqlMatches
 from articles.search.text import Query, parse_query, snippet
@@ -314,13 +315,12 @@ class _Stream:
             # unless something else is to be checked on it.
             marks = ",".join(["%s"] * len(tag_ids))
             join = f" JOIN articles_article a ON a.id = t.article_id AND {where}" if where else ""
-            others = [s for s in Article.Status.values if s != Article.Status.PUBLISHED]
             self.matches = SqlMatches(
                 f"SELECT t.article_id AS aid, 0 AS akey FROM articles_articletag t{join}"
                 f" WHERE t.tag_id IN ({marks}) AND t.article_id NOT IN (SELECT id"
-                f" FROM articles_article WHERE status IN ({','.join(['%s'] * len(others))}))"
+                f" FROM articles_article WHERE status IN ({','.join(['%s'] * len(UNPUBLISHED))}))"
                 " ORDER BY t.published_on DESC, t.article_id DESC",
-                [*params, *tag_ids, *others],
+                [*params, *tag_ids, *UNPUBLISHED],
             )
         elif bookmarked_by is not None:
             self.matches = SqlMatches(

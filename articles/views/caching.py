@@ -86,7 +86,14 @@ def shareable(request: HttpRequest) -> bool:
 
 
 def _variant(request: HttpRequest) -> str:
-    """Everything besides the version that one copy of a page depends on."""
+    """Everything besides the version that one copy of a page depends on
+    (worked out once a request: the ETag and the kept copy both need it)."""
+    if not hasattr(request, "_cache_variant"):
+        request._cache_variant = _hash_variant(request)  # type: ignore[attr-defined]
+    return request._cache_variant  # type: ignore[attr-defined]
+
+
+def _hash_variant(request: HttpRequest) -> str:
     parts = [
         request.scheme,
         request.get_host(),

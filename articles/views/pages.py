@@ -20,7 +20,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from articles.lib.text import plain_text
 from articles.models import Article, ArticleTag, Link, ReadMark, Source, Tag
-from articles.models.sources import SOURCE_NAME_FIELDS
+from articles.models.sources import SOURCE_NAME_FIELDS, UNPUBLISHED
 from articles.readers.preferences import LIST_VIEW_COOKIE
 from articles.search import Results, papers_of, search
 from articles.views.caching import cached_for_anonymous, search_for
@@ -196,11 +196,10 @@ def _unread_in(request: HttpRequest, tag: Tag) -> int | None:
     """
     if not request.user.is_authenticated:
         return None
-    others = [s for s in Article.Status.values if s != Article.Status.PUBLISHED]
-    unpublished = Article.objects.filter(status__in=others).values("id")
+    unpublished = Article.objects.unpublished().values("id")
     rows = ArticleTag.objects.filter(tag=tag)
     read = request.user.reads.filter(article__articletag__tag=tag).exclude(
-        article__status__in=others
+        article__status__in=UNPUBLISHED
     )
     return rows.count() - rows.filter(article_id__in=unpublished).count() - read.count()
 

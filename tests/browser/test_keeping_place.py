@@ -83,6 +83,13 @@ def _wait_for_params(tab, **params: str) -> None:
     )
 
 
+def _live_search(page, query: str, hits: int) -> None:
+    """Type a query into the box and wait for its results and address."""
+    page.locator("#q").press_sequentially(query)
+    _wait_for_params(page, q=query)
+    expect(page.locator("li.hit")).to_have_count(hits)
+
+
 def _press(page, key: str, times: int = 1) -> None:
     for _ in range(times):
         page.keyboard.press(key)
@@ -179,16 +186,12 @@ def test_back_after_a_live_search_shows_its_query_results_and_title(
 ):
     page = screen
     page.goto(live_server.url + "/")
-    page.locator("#q").press_sequentially("蒸馏")
-    _wait_for_params(page, q="蒸馏")
-    expect(page.locator("li.hit")).to_have_count(len(DISTILLING))
+    _live_search(page, "蒸馏", len(DISTILLING))
     expect(page).to_have_title("蒸馏 · Newsroom")
 
     page.locator("#q").fill("")
-    page.locator("#q").press_sequentially("OpenAI")
-    _wait_for_params(page, q="OpenAI")
+    _live_search(page, "OpenAI", len(OPENAI))
     expect(page).to_have_title("OpenAI · Newsroom")
-    expect(page.locator("li.hit")).to_have_count(len(OPENAI))
 
     page.go_back()
 
@@ -204,9 +207,7 @@ def test_switching_language_after_a_live_search_keeps_the_search(
 ):
     page = screen
     page.goto(live_server.url + "/")
-    page.locator("#q").press_sequentially("蒸馏")
-    _wait_for_params(page, q="蒸馏")
-    expect(page.locator("li.hit")).to_have_count(len(DISTILLING))
+    _live_search(page, "蒸馏", len(DISTILLING))
 
     with page.expect_navigation():
         page.locator("#language").select_option("en")
