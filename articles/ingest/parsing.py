@@ -28,7 +28,7 @@ from .formats.common import (  # noqa: F401 (the parser's public names)
     norm,
 )
 
-PARSER_VERSION = 2
+PARSER_VERSION = 3  # 3: a plain article's last 原文链接 line is its origin
 
 
 @dataclass

@@ -294,6 +294,38 @@ def test_a_plain_article_may_ask_a_question_in_its_title():
     assert article.title == "小模型会取代大模型吗？" and not article.needs_review
 
 
+def test_a_plain_articles_last_origin_line_names_its_origin():
+    raw = (
+        "小模型会取代大模型吗？\n\n这个问题最近被问得很多。答案取决于任务。\n\n"
+        "原文链接：https://news.example.com/a/1.html\n"
+    )
+
+    digest = parse(raw.encode())
+
+    assert digest.format == "plain_text"
+    assert digest.origin_url == "https://news.example.com/a/1.html"
+    (article,) = digest.articles
+    assert "原文链接" not in " ".join(p for s in article.sections for p in s.paragraphs)
+    assert digest.text[article.start : article.end].endswith("答案取决于任务。")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        # Mid-text, it is part of the article: it may say where a quote came from.
+        "小模型会取代大模型吗？\n\n原文链接：https://news.example.com/a/1.html\n\n答案取决于任务。",
+        # In a sentence, it is the article's text.
+        "小模型会取代大模型吗？\n\n答案取决于任务，详见原文链接 https://news.example.com/a/1 。",
+    ],
+)
+def test_an_origin_link_inside_a_plain_article_is_its_text(raw):
+    digest = parse(raw.encode())
+
+    assert digest.origin_url is None
+    text = " ".join(p for a in digest.articles for s in a.sections for p in s.paragraphs)
+    assert "news.example.com" in text
+
+
 def test_the_parser_imports_no_django():
     code = (
         "import sys, articles.ingest.parsing, articles.ingest.formats; "

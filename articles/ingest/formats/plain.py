@@ -10,6 +10,7 @@ import re
 
 from .common import (
     NO_STRUCTURE,
+    ORIGIN,
     SENTENCE_END,
     Article,
     Split,
@@ -22,6 +23,7 @@ from .common import (
     published_in,
     readable,
     segments,
+    trim_url,
 )
 
 _TITLE_MAX = 60  # letters in a title line
@@ -32,6 +34,8 @@ _DATE_LINE = re.compile(
 )
 _BLANK_LINES = re.compile(r"\n[ \t\u3000]*\n\s*")
 _SENTENCE = re.compile(r"[^。！？!?]*[。！？!?]")
+# "原文链接：https://…" on a line of its own: where the article came from.
+_ORIGIN_LINE = re.compile(rf"^[ \t\u3000]*{ORIGIN.pattern}[ \t\u3000]*$", re.MULTILINE)
 
 
 def detect(text: str) -> int:
@@ -41,6 +45,7 @@ def detect(text: str) -> int:
 def parse(text: str, warnings: list[str]) -> Split:
     """A title line, then the body: nothing when the first line is prose."""
     start, end = _content_span(text)
+    end, origin = _origin_at_end(text, start, end)
     body = readable(text[start:end])
     first, _, rest = body.partition("\n")
     title = clean(first)
@@ -59,7 +64,7 @@ def parse(text: str, warnings: list[str]) -> Split:
     article = body_article(
         title, "", _paragraph_breaks("\n".join(lines)), start, end, byline=byline
     )
-    return Split([article] if article else [], published_on=published_on)
+    return Split([article] if article else [], origin_url=origin, published_on=published_on)
 
 
 def unstructured(text: str, warnings: list[str]) -> Split:
@@ -67,6 +72,7 @@ def unstructured(text: str, warnings: list[str]) -> Split:
     candidate: a heading-like first line, else its first sentence, cut.
     A mirror's breadcrumb on top is left out."""
     start, end = _content_span(text)
+    end, origin = _origin_at_end(text, start, end)
     start = max(start, min(_skip_blank(text, leading_chrome_end(text)), end))
     body = readable(text[start:end]).strip()
     first = clean(body.split("\n", 1)[0])
@@ -77,7 +83,7 @@ def unstructured(text: str, warnings: list[str]) -> Split:
     article = body_article(title, "", body, start, end, review=[NO_STRUCTURE])
     if article is None:  # only punctuation or symbols: keep them as they are
         article = Article(title, "", [], [], start, end, review=[NO_STRUCTURE])
-    return Split([article])
+    return Split([article], origin_url=origin)
 
 
 def first_sentence(text: str, limit: int = 30) -> str:
@@ -132,6 +138,15 @@ def _join_wrapped(block: str) -> str:
 
 def _skip_blank(text: str, pos: int) -> int:
     return pos + len(text[pos:]) - len(text[pos:].lstrip())
+
+
+def _origin_at_end(text: str, start: int, end: int) -> tuple[int, str | None]:
+    """The article's end before a last line naming its origin, and that
+    origin (the line is the file's note, not the article's text)."""
+    found = next(reversed(list(_ORIGIN_LINE.finditer(text, start, end))), None)
+    if found is None or text[found.end() : end].strip() or not text[start : found.start()].strip():
+        return end, None
+    return len(text[: found.start()].rstrip()), trim_url(found.group(1))
 
 
 def _content_span(text: str) -> tuple[int, int]:
