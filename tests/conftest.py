@@ -3,6 +3,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group
+
+from tests.origin_site import allow_local, origin  # noqa: F401 (fixtures for every test)
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_SAMPLES = ROOT.parent / "shared" / "samples"
@@ -23,6 +26,14 @@ def alice(django_user_model):
 def bob(django_user_model):
     """Another reader."""
     return django_user_model.objects.create_user("bob", "bob@example.com", "password")
+
+
+@pytest.fixture
+def editor(django_user_model):
+    """A member of the Editors group (not a superuser): the rights editors get."""
+    user = django_user_model.objects.create_user("ed", "ed@example.com", "pw", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from articles.editorial import editing
+from articles.editorial import editing, restoring
 from articles.ingest.reasons import Reason
 from articles.lib.ids import id_from
 from articles.models import (
@@ -109,6 +109,33 @@ class SourceAdmin(ModelAdmin):
     ]  # fmt: skip
     inlines = [ArticleInline]
     formfield_overrides = URL_FIELDS
+    actions = ["restore_from_original"]
+    change_form_template = "admin/articles/source/change_form.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "<id:object_id>/restore/",
+                self.admin_site.admin_view(self.restore_view),
+                name="articles_source_restore",
+            ),
+            *super().get_urls(),
+        ]
+
+    def restore_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        return restoring.restore_view(self, request, object_id)
+
+    @admin.action(description=gettext_lazy("Restore from the original"), permissions=["change"])
+    def restore_from_original(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(
+                request,
+                _("Choose one source: its preview shows every article it would change."),
+                messages.WARNING,
+            )
+            return None
+        source = queryset.get()
+        return HttpResponseRedirect(reverse("admin:articles_source_restore", args=[source.pk]))
 
     @admin.display(description=gettext_lazy("raw text and its articles"))
     def split_view(self, source: Source) -> str:

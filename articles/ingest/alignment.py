@@ -28,6 +28,7 @@ from __future__ import annotations
 import bisect
 import difflib
 import functools
+import os
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -114,17 +115,28 @@ class Alignment:
         [('equal', '你好'), ('insert', '，'), ('equal', '世界'), ('insert', '。')]
         """
         pieces: list[Piece] = []
+
+        def add(op: Op, text: str) -> None:
+            if not text:
+                return
+            if pieces and pieces[-1].op == op:
+                pieces[-1] = Piece(op, pieces[-1].text + text)
+            else:
+                pieces.append(Piece(op, text))
+
         pos = 0
         for change in self.changes:
-            if change.start > pos:
-                pieces.append(Piece(Op.EQUAL, self.stored[pos : change.start]))
-            if change.old:
-                pieces.append(Piece(Op.DELETE, change.old))
-            if change.new:
-                pieces.append(Piece(Op.INSERT, change.new))
+            add(Op.EQUAL, self.stored[pos : change.start])
+            old, new = change.old, change.new
+            # What the gap keeps ("。" of "。 " becoming "。\n\n") reads as kept.
+            head = len(os.path.commonprefix([old, new]))
+            tail = len(os.path.commonprefix([old[head:][::-1], new[head:][::-1]]))
+            add(Op.EQUAL, old[:head])
+            add(Op.DELETE, old[head : len(old) - tail])
+            add(Op.INSERT, new[head : len(new) - tail])
+            add(Op.EQUAL, old[len(old) - tail :])
             pos = change.end
-        if pos < len(self.stored):
-            pieces.append(Piece(Op.EQUAL, self.stored[pos:]))
+        add(Op.EQUAL, self.stored[pos:])
         return pieces
 
 

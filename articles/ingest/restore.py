@@ -17,10 +17,14 @@ edited ones.
 
 from __future__ import annotations
 
+import difflib
+import hashlib
+import json
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -35,10 +39,11 @@ from articles import search
 from articles.lib.markup import paragraphs_to_markdown
 from articles.models import Article, Section, Source
 
-from .alignment import MIN_COVERAGE, Piece, Refusal, align_parts
+from .alignment import MIN_COVERAGE, ChangeKind, Op, Piece, Refusal, align_parts
 from .originals import (
     Extracted,
     Fetched,
+    FetchRefused,
     OriginalRefused,
     Policy,
     Reason,
@@ -85,6 +90,17 @@ class ArticleRestore:
     edited: bool = False
     title_pieces: list[Piece] = field(default_factory=list)
     subtitle_pieces: list[Piece] = field(default_factory=list)
+    changes: Counter[ChangeKind] = field(default_factory=Counter)
+
+    @property
+    def fingerprint(self) -> str:
+        """What applying it would write, over what it would replace: a
+        preview confirmed by an editor is applied only if this is unchanged."""
+        texts = [self.title, self.subtitle, self.new_title, self.new_subtitle]
+        for s in self.sections:
+            texts += [str(s.section_id), s.heading, s.body, s.new_heading, s.new_body]
+        data = json.dumps(texts, ensure_ascii=False).encode()
+        return hashlib.sha256(data).hexdigest()[:16]
 
     @property
     def changed(self) -> bool:
@@ -110,11 +126,16 @@ class RestorePlan:
     articles: list[ArticleRestore]
     include_edited: bool = False
 
-    def to_apply(self) -> list[ArticleRestore]:
+    def to_apply(self, only: Collection[int] | None = None) -> list[ArticleRestore]:
+        """The articles applying it writes: accepted and changed ones, and of
+        those ``only`` the ones an editor ticked (edited ones included) when
+        given, else the ones no editor edited (unless ``include_edited``)."""
         return [
             a
             for a in self.articles
-            if a.accepted and a.changed and (self.include_edited or not a.edited)
+            if a.accepted
+            and a.changed
+            and (a.article_id in only if only is not None else self.include_edited or not a.edited)
         ]
 
 
@@ -175,22 +196,47 @@ def _plan_article(
             entry.new_heading = section.heading
         planned.append(entry)
     accepted = restoration.accepted
+    new_title = _one_line(title.restored, article.title)[:500] if accepted else article.title
+    new_subtitle = (
+        _one_line(subtitle.restored, article.subtitle)[:500] if accepted else article.subtitle
+    )
+    for entry in planned:
+        entry.heading_pieces = diff_pieces(entry.heading, entry.new_heading)
     return ArticleRestore(
         article.id,
         article.title,
         article.subtitle,
-        new_title=_one_line(title.restored, article.title)[:500] if accepted else article.title,
-        new_subtitle=(
-            _one_line(subtitle.restored, article.subtitle)[:500] if accepted else article.subtitle
-        ),
+        new_title=new_title,
+        new_subtitle=new_subtitle,
         sections=planned,
         accepted=accepted,
         coverage=restoration.coverage,
         reason=restoration.reason,
         edited=article.edited,
-        title_pieces=title.pieces,
-        subtitle_pieces=subtitle.pieces,
+        title_pieces=diff_pieces(article.title, new_title),
+        subtitle_pieces=diff_pieces(article.subtitle, new_subtitle),
+        changes=Counter(change.kind for part in restoration.parts for change in part.changes),
     )
+
+
+def diff_pieces(old: str, new: str) -> list[Piece]:
+    """A readable diff of a one-line text (a title, a heading) and what it
+    becomes, which is its aligned text made one line.
+
+    >>> [(p.op.value, p.text) for p in diff_pieces("你好 世界", "你好，世界")]
+    [('equal', '你好'), ('delete', ' '), ('insert', '，'), ('equal', '世界')]
+    """
+    pieces = []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for tag, i0, i1, j0, j1 in matcher.get_opcodes():
+        if tag == "equal":
+            pieces.append(Piece(Op.EQUAL, old[i0:i1]))
+            continue
+        if i1 > i0:
+            pieces.append(Piece(Op.DELETE, old[i0:i1]))
+        if j1 > j0:
+            pieces.append(Piece(Op.INSERT, new[j0:j1]))
+    return pieces
 
 
 def _one_line(restored: str, stored: str) -> str:
@@ -221,15 +267,21 @@ def _plain_paragraphs(body: str) -> tuple[list[str], list[str]] | None:
     return paragraphs, urls
 
 
-def apply_restore(plan: RestorePlan, *, fetched_at: datetime | None = None, user=None) -> int:
-    """Write the plan's accepted, changed articles in one transaction;
-    returns how many were restored. An article changed since the plan was
-    made (an editor saved it meanwhile) is left alone."""
+def apply_restore(
+    plan: RestorePlan,
+    *,
+    only: Collection[int] | None = None,
+    fetched_at: datetime | None = None,
+    user=None,
+) -> int:
+    """Write the plan's accepted, changed articles (``RestorePlan.to_apply``)
+    in one transaction; returns how many were restored. An article changed
+    since the plan was made (an editor saved it meanwhile) is left alone."""
     restored = 0
     now = timezone.now()
     changed: list[Article] = []
     with transaction.atomic(), search.batch():
-        wanted = {a.article_id: a for a in plan.to_apply()}
+        wanted = {a.article_id: a for a in plan.to_apply(only)}
         articles = Article.objects.select_for_update().filter(id__in=wanted).order_by("position")
         for article in articles:
             entry = wanted[article.id]
@@ -311,16 +363,12 @@ def restore_source(
         return result
     try:
         if stored:
-            extracted = _extract_stored(source.original_html, result.url)
+            extracted = extract_stored(source)
             fetched_at = source.original_fetched_at
         else:
-            fetched = fetch(result.url, policy)
+            fetched = fetch_into(source, policy, fetch=fetch, keep=not dry_run)
             result.fetched = True
             fetched_at = fetched.fetched_at
-            if not dry_run:
-                source.original_html = fetched.text
-                source.original_fetched_at = fetched_at
-                source.save(update_fields=["original_html", "original_fetched_at"])
             extracted = extract_fetched(fetched)
     except OriginalRefused as exc:
         result.status = Status.UNREACHABLE if exc.reason in _UNREACHABLE else Status.REFUSED
@@ -352,14 +400,34 @@ def restore_source(
     return result
 
 
+def fetch_into(
+    source: Source, policy: Policy, *, fetch: Fetch = fetch_original, keep: bool = True
+) -> Fetched:
+    """Fetch the source's origin page; ``keep`` stores it verbatim on the
+    source (as its raw text is), so a restore can be redone without fetching
+    again. Raises ``OriginalRefused`` (``Reason.SCHEME`` for a source
+    without an http(s) origin)."""
+    if not source.original_url:
+        raise FetchRefused(Reason.SCHEME, source.origin_url)
+    fetched = fetch(source.original_url, policy)
+    if keep:
+        source.original_html = fetched.text
+        source.original_fetched_at = fetched.fetched_at
+        source.save(update_fields=["original_html", "original_fetched_at"])
+    return fetched
+
+
 _HTML = re.compile(r"<(!doctype|html|head|body|article|main|div|p)\b", re.IGNORECASE)
 
 
-def _extract_stored(text: str, url: str) -> Extracted:
-    """The stored copy was HTML or plain text; which one, its start says."""
+def extract_stored(source: Source) -> Extracted:
+    """The main text of the copy stored on the source, which was HTML or
+    plain text: its start says which. Raises ``OriginalRefused`` when it has
+    none."""
+    text = source.original_html
     if _HTML.search(text[:10_000]):
-        return extract(text, url)
-    return extract_plain(text, url)
+        return extract(text, source.original_url)
+    return extract_plain(text, source.original_url)
 
 
 class Pacer:

@@ -93,3 +93,33 @@ def page(context):
     page.js_errors = errors
     yield page
     assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+EDITOR = ("ed", "a-long-passphrase-9")
+
+
+@pytest.fixture
+def editor_account(django_user_model):
+    """An editor (in the Editors group) to log in as: (name, password)."""
+    import importlib
+
+    from django.apps import apps as django_apps
+    from django.contrib.auth.models import Group
+
+    # A transactional test starts from a flushed database: make the Editors
+    # group again the way its data migration does.
+    migration = importlib.import_module("articles.migrations.0003_editors_group")
+    migration.create_editors(django_apps, None)
+    editor = django_user_model.objects.create_user(EDITOR[0], password=EDITOR[1], is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    return EDITOR
+
+
+def log_in_to_the_admin(page, live_server, account) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", account[0])
+    page.fill("#id_password", account[1])
+    page.click("input[type=submit]")
+    expect(page.locator("#site-name")).to_be_visible()

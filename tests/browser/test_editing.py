@@ -2,44 +2,31 @@
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
-from django.apps import apps as django_apps
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from articles.models import Article, Source
 
 from ..factories import import_one
 from ..rawfiles import ARTICLE_ONE, ARTICLE_TWO, chrome
+from .conftest import log_in_to_the_admin
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def digest(tmp_path, django_user_model) -> Source:
+def digest(tmp_path) -> Source:
     path = tmp_path / "d.txt"
     path.write_text(chrome(f"{ARTICLE_ONE} {ARTICLE_TWO}"))
     import_one(path)
-    # A transactional test starts from a flushed database: make the Editors
-    # group again the way its data migration does.
-    migration = importlib.import_module("articles.migrations.0003_editors_group")
-    migration.create_editors(django_apps, None)
-    editor = django_user_model.objects.create_user(
-        "ed", password="a-long-passphrase-9", is_staff=True
-    )
-    editor.groups.add(Group.objects.get(name="Editors"))
     return Source.objects.get()
 
 
-def test_an_editor_splits_merges_and_tags_and_the_public_pages_follow(page, live_server, digest):
+def test_an_editor_splits_merges_and_tags_and_the_public_pages_follow(
+    page, live_server, digest, editor_account
+):
     zhipu = digest.articles.get(position=1)
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", "ed")
-    page.fill("#id_password", "a-long-passphrase-9")
-    page.click("input[type=submit]")
-    expect(page.locator("#site-name")).to_be_visible()
+    log_in_to_the_admin(page, live_server, editor_account)
 
     # The browser asks for Chinese (zh-CN), so the admin speaks it.
     # Split before the second headed section: a preview first, then applied.

@@ -24,13 +24,6 @@ from ..rawfiles import ARTICLE_ONE, chrome
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def editor(django_user_model):
-    user = django_user_model.objects.create_user("ed", "ed@example.com", "pw", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    return user
-
-
 def edit_url(article: Article, operation: str, **params) -> str:
     query = "&".join(f"{k}={v}" for k, v in params.items())
     return reverse("admin:articles_article_edit", args=[article.pk, operation]) + f"?{query}"

@@ -295,3 +295,17 @@ def test_it_matches_characters_that_nfkc_writes_as_several():
     assert result.coverage == 1.0
     assert result.restored == "ﬁne-tune 模型，用了 10㎏，数据。"
     assert align("10kg 数据", "10㎏，数据。").restored == "10kg，数据。"
+
+
+def test_its_diff_keeps_what_a_gap_keeps():
+    result = align("模型发布了。 价格很低。", "模型发布了。\n\n价格很低。”")
+
+    pieces = [(p.op.value, p.text) for p in result.pieces]
+
+    assert pieces == [
+        ("equal", "模型发布了。"),
+        ("delete", " "),
+        ("insert", "\n\n"),
+        ("equal", "价格很低。"),
+        ("insert", "”"),
+    ]
