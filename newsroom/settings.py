@@ -227,6 +227,10 @@ ORIGINALS_CONNECT_TIMEOUT = env_int("ORIGINALS_CONNECT_TIMEOUT", 5)
 ORIGINALS_TIMEOUT = env_int("ORIGINALS_TIMEOUT", 20)
 # Seconds between two requests to the same host (restore_originals).
 ORIGINALS_PAUSE = env_float("ORIGINALS_PAUSE", 1.0)
+# import_articles restores the sources it imports from their origin pages
+# (off by default: an import then fetches from the web); --restore-originals
+# and --no-restore-originals decide for one run.
+ORIGINALS_RESTORE_ON_IMPORT = env_bool("ORIGINALS_RESTORE_ON_IMPORT", False)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

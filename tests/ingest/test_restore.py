@@ -212,3 +212,54 @@ def test_the_pacer_pauses_between_requests_to_the_same_host():
     pacer.fetch("https://a.example/2", LOCAL)
 
     assert len(slept) == 1 and 0.9 < slept[0] <= 1.0
+
+
+def mangled_file(tmp_path, url: str, name: str = "post.txt", title=TITLE, lead=LEAD):
+    """A plain article as the mirror leaves it, naming its origin."""
+    path = tmp_path / name
+    lines = [mangle(title), "", mangle(" ".join(lead)), "", f"原文链接：{url}"]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def test_import_restores_what_it_imports_when_asked(origin, tmp_path):
+    path = mangled_file(tmp_path, f"{origin}/digest")
+    out = StringIO()
+
+    call_command("import_articles", str(path), "--restore-originals", stdout=out)
+
+    article = Article.objects.get()
+    assert article.title == TITLE and article.restored_at is not None
+    assert bodies(article) == [paragraphs_to_markdown(LEAD)]
+    assert "[1/1] source" in out.getvalue() and "restored 1 article(s)" in out.getvalue()
+
+
+def test_import_restores_nothing_by_default_and_the_setting_turns_it_on(origin, tmp_path, settings):
+    call_command(
+        "import_articles", str(mangled_file(tmp_path, f"{origin}/digest")), stdout=StringIO()
+    )
+    assert Handler.requests == [] and Article.objects.get().restored_at is None
+
+    settings.ORIGINALS_RESTORE_ON_IMPORT = True
+    second = mangled_file(tmp_path, f"{origin}/digest", "2.txt", SECOND_TITLE, SECOND)
+    call_command("import_articles", str(second), stdout=StringIO())
+
+    assert Handler.requests == ["/digest"]
+    assert Article.objects.get(restored_at__isnull=False).title == SECOND_TITLE
+
+    third = mangled_file(
+        tmp_path, f"{origin}/digest", "3.txt", "第三篇文章", ["另外的一段正文内容。"]
+    )
+    call_command("import_articles", str(third), "--no-restore-originals", stdout=StringIO())
+    assert Handler.requests == ["/digest"] and Article.objects.count() == 3
+
+
+def test_an_origin_that_fails_at_import_leaves_the_import_done(origin, tmp_path):
+    path = mangled_file(tmp_path, f"{origin}/missing")
+    out = StringIO()
+
+    call_command("import_articles", str(path), "--restore-originals", stdout=out)
+
+    assert Article.objects.get().restored_at is None
+    assert "unreachable: http_status 404" in out.getvalue()
+    assert "  unreachable: 1 http_status 404" in out.getvalue()

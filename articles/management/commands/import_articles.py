@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+import argparse
 import json
 import time
 from pathlib import Path
 
+from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from articles.ingest import autotag, importer
 from articles.ingest.importer import FileStatus
 from articles.ingest.parsing import PARSER_VERSION
+from articles.management.progress import Progress
 from articles.models import Source
 
 
@@ -27,9 +31,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force", action="store_true", help="with --reparse: every source, however new"
         )
+        parser.add_argument(
+            "--restore-originals",
+            action=argparse.BooleanOptionalAction,
+            default=None,
+            help="then restore the new sources' punctuation from their origin pages "
+            "(restore_originals); default: the ORIGINALS_RESTORE_ON_IMPORT setting",
+        )
 
     def handle(self, *args, **options) -> None:
         self.verbosity = options["verbosity"]
+        self.progress = Progress(self.stdout)
         if options["json"] and not options["dry_run"]:
             raise CommandError("--json goes with --dry-run")
         if options["reparse"]:
@@ -42,6 +54,11 @@ class Command(BaseCommand):
                 results = self._dry_run(files, results, as_json=options["json"])
             else:
                 results = self._import(files, results)
+                restoring = options["restore_originals"]
+                if restoring is None:
+                    restoring = settings.ORIGINALS_RESTORE_ON_IMPORT
+                if restoring:
+                    self._restore(results, options["verbosity"])
         failed = [r for r in results if r.status == FileStatus.FAILED]
         if failed:
             raise CommandError(f"{len(failed)} file(s) failed")
@@ -53,9 +70,15 @@ class Command(BaseCommand):
         for index, result in enumerate(importer.import_files(files), 1):
             results.append(result)
             self._report(result)
-            self._progress(index, len(files))
+            self.progress.update(index, len(files))
         self._summary(results, time.monotonic() - started)
         return results
+
+    def _restore(self, results: list[importer.FileResult], verbosity: int) -> None:
+        """The sources this run imported, restored from their origins."""
+        ids = [r.source_id for r in results if r.status == FileStatus.IMPORTED and r.source_id]
+        if ids:
+            call_command("restore_originals", sources=ids, stdout=self.stdout, verbosity=verbosity)
 
     def _reparse(self, force: bool):
         started = time.monotonic()
@@ -70,7 +93,7 @@ class Command(BaseCommand):
             self._report(result)
             for title in result.kept_edited:
                 self.stdout.write(f"  kept edited article: {title}")
-            self._progress(index, len(ids))
+            self.progress.update(index, len(ids))
         self._summary(results, time.monotonic() - started)
         return results
 
@@ -116,29 +139,17 @@ class Command(BaseCommand):
         """Failures always; what the paths named but were left out (``listed``)
         at the normal verbosity; everything with ``-v 2``."""
         if result.status == FileStatus.FAILED:
-            self._clear_progress()
+            self.progress.clear()
             self.stderr.write(f"FAILED {result.path}: {result.reason}")
         elif listed and self.verbosity >= 1:
-            self._clear_progress()
+            self.progress.clear()
             self.stdout.write(f"{result.status} {result.path}: {result.reason}")
         elif self.verbosity >= 2:
-            self._clear_progress()
+            self.progress.clear()
             self.stdout.write(f"{result.status} {result.path}: {result.articles} articles")
 
-    def _progress(self, done: int, total: int) -> None:
-        if not self.stdout.isatty():
-            return
-        width = 30
-        filled = width * done // max(total, 1)
-        self.stdout.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}", ending="")
-        self.stdout.flush()
-
-    def _clear_progress(self) -> None:
-        if self.stdout.isatty():
-            self.stdout.write("\r\033[K", ending="")
-
     def _summary(self, results: list[importer.FileResult], seconds: float) -> None:
-        self._clear_progress()
+        self.progress.clear()
         statuses = ("imported", "reparsed", "skipped", "failed")
         count = {s: sum(r.status == s for r in results) for s in statuses}
         articles = sum(r.articles for r in results)

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from articles.ingest import restore
 from articles.ingest.originals_settings import policy_from_settings
+from articles.management.progress import Progress
 from articles.models import Source
 
 
@@ -39,6 +40,7 @@ class Command(BaseCommand):
         ids = list(sources.values_list("id", flat=True))
         policy = policy_from_settings()
         pacer = restore.Pacer(settings.ORIGINALS_PAUSE)
+        progress = Progress(self.stdout)
         results = []
         for index, source_id in enumerate(ids, 1):
             result = restore.restore_source(
@@ -49,8 +51,14 @@ class Command(BaseCommand):
                 refetch=options["refetch"],
             )
             results.append(result)
+            progress.clear()
             self.stdout.write(f"[{index}/{len(ids)}] {_line(result, options['dry_run'])}")
+            progress.update(index, len(ids))
+        progress.clear()
         self.stdout.write(_summary(results, time.monotonic() - started, options["dry_run"]))
+        for status in (restore.Status.REFUSED, restore.Status.UNREACHABLE):
+            if why := _why(results, status):
+                self.stdout.write(f"  {status.value}: {why}")
 
 
 def _line(result: restore.SourceResult, dry_run: bool) -> str:
@@ -82,3 +90,13 @@ def _summary(results: list[restore.SourceResult], seconds: float, dry_run: bool)
         f"{count[restore.Status.UNREACHABLE]} unreachable, "
         f"{count[restore.Status.NO_ORIGIN]} without origin, in {seconds:.1f} s"
     )
+
+
+def _why(results: list[restore.SourceResult], status: restore.Status) -> str:
+    """ "2 low_coverage, 1 no_text": the reasons of the sources left as they were."""
+    reasons: dict[str, int] = {}
+    for r in results:
+        if r.status == status:
+            code = r.reason.split(" (")[0]
+            reasons[code] = reasons.get(code, 0) + 1
+    return ", ".join(f"{n} {code}" for code, n in sorted(reasons.items()))
