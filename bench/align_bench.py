@@ -52,8 +52,13 @@ def build(chars: int, seed: int) -> tuple[str, str]:
         if i % 11 == 5:
             copy.append(rng.choice(_SPAM))
     page += ["相关阅读", other, "上一篇：下一篇：版权所有"]
-    mangled = "\n".join(copy).translate({ord(c): None for c in _STRIPPED})
-    return re.sub(r"\s*\n\s*", " ", mangled), "\n\n".join(page)
+    return mangle("\n".join(copy)), "\n\n".join(page)
+
+
+def mangle(text: str) -> str:
+    """What the mirror does: fullwidth punctuation stripped, line breaks collapsed."""
+    stripped = text.translate({ord(c): None for c in _STRIPPED})
+    return re.sub(r"\s*\n\s*", " ", stripped).strip()
 
 
 def timed(copy: str, page: str) -> float:
