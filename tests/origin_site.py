@@ -59,13 +59,14 @@ WRONG = page(
 
 class Handler(http.server.BaseHTTPRequestHandler):
     requests: list[str] = []
+    pages: dict[str, str] = {}  # a test's own pages, beside the digest and the wrong page
 
     def log_message(self, *args):
         pass
 
     def do_GET(self):
         Handler.requests.append(self.path)
-        bodies = {"/digest": DIGEST, "/wrong": WRONG}
+        bodies = {"/digest": DIGEST, "/wrong": WRONG, **Handler.pages}
         if self.path in bodies:
             body = bodies[self.path].encode()
             self.send_response(200)
@@ -94,6 +95,7 @@ def allow_local(settings):
     settings.ORIGINALS_ALLOW_ADDRESSES = ["127.0.0.1"]
     settings.ORIGINALS_PAUSE = 0
     Handler.requests.clear()
+    Handler.pages.clear()
 
 
 LOCAL = Policy(allow_addresses=("127.0.0.1",), connect_timeout=2, total_timeout=5)

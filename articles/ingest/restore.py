@@ -37,8 +37,9 @@ from django.utils.translation import gettext
 
 from articles import search
 from articles.lib.markup import paragraphs_to_markdown
-from articles.models import Article, Section, Source
+from articles.models import Article, Section, SketchEntry, Source
 
+from . import dedupe
 from .alignment import MIN_COVERAGE, ChangeKind, Op, Piece, Refusal, align_parts
 from .originals import (
     Extracted,
@@ -301,6 +302,7 @@ def apply_restore(
                     section = sections[s.section_id]
                     section.heading, section.body = s.new_heading, s.new_body
                     section.save()  # renders the body through the one sanitiser
+            _index_paragraphs(article, [sections[s.section_id] for s in entry.sections])
             changed.append(article)
             restored += 1
         if user is not None and changed:
@@ -313,6 +315,16 @@ def apply_restore(
                 % {"day": day},
             )
     return restored
+
+
+def _index_paragraphs(article: Article, sections: list[Section]) -> None:
+    """Its restored paragraphs find its near copies too. The fingerprint and
+    the sketch ignore punctuation and spaces, so they stay; the anchors are
+    whole paragraphs, which the restore may have told apart: the new ones
+    join those of the text as imported (a later mirror copy still has that)."""
+    known = set(SketchEntry.objects.filter(article=article).values_list("hash", flat=True))
+    fresh = [h for h in dedupe.anchors([s.html for s in sections]) if h not in known]
+    SketchEntry.objects.bulk_create(SketchEntry(hash=h, article=article) for h in fresh)
 
 
 class Status(StrEnum):

@@ -14,6 +14,7 @@ from articles.ingest import importer, restore
 from articles.lib.markup import paragraphs_to_markdown
 from articles.models import Article, Source
 from tests.ingest.test_alignment import mangle
+from tests.ingest.test_import_command import Terminal
 from tests.origin_site import (
     BODY,
     DIGEST,
@@ -24,6 +25,7 @@ from tests.origin_site import (
     TITLE,
     Handler,
     mangled_digest,
+    page,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("allow_local")]
@@ -263,3 +265,42 @@ def test_an_origin_that_fails_at_import_leaves_the_import_done(origin, tmp_path)
     assert Article.objects.get().restored_at is None
     assert "unreachable: http_status 404" in out.getvalue()
     assert "  unreachable: 1 http_status 404" in out.getvalue()
+
+
+def test_a_restored_article_finds_a_near_copy_of_its_restored_text(origin, tmp_path):
+    paragraphs = [
+        "".join(f"关于基准{i}的第{k}点观察是模型表现稳定。" for k in range(1, i % 3 + 2))
+        for i in range(1, 13)
+    ]
+    title = "模型评测报告：十二个基准"
+    Handler.pages["/long"] = page(f"<h2>{title}</h2>" + "".join(f"<p>{p}</p>" for p in paragraphs))
+    mirror = tmp_path / "mirror.txt"
+    mirror.write_text(
+        f"{mangle(title)}\n\n{mangle(''.join(paragraphs))}\n\n原文链接：{origin}/long",
+        encoding="utf-8",
+    )
+    call_command("import_articles", str(mirror), "--restore-originals", stdout=StringIO())
+    restored = Article.objects.get()
+    assert restored.restored_at is not None and len(bodies(restored)[0].split("\n\n")) == 12
+
+    # The same story elsewhere, with its paragraphs and one of them cut: found
+    # by the restored article's paragraphs (the mirror had glued them into one).
+    copy = tmp_path / "copy.txt"
+    kept = paragraphs[:5] + paragraphs[6:]
+    copy.write_text(f"{title}\n\n" + "\n\n".join(kept), encoding="utf-8")
+    call_command("import_articles", str(copy), stdout=StringIO())
+
+    near = Article.objects.exclude(pk=restored.pk).get()
+    assert near.duplicate_of == restored and near.status == Article.Status.HIDDEN
+
+
+def test_the_command_draws_a_progress_bar_on_a_terminal_only(origin):
+    mangled_digest(f"{origin}/digest")
+    mangled_digest(f"{origin}/wrong")
+    terminal, pipe = Terminal(), StringIO()
+
+    call_command("restore_originals", "--dry-run", stdout=terminal)
+    call_command("restore_originals", "--dry-run", stdout=pipe)
+
+    assert "] 1/2" in terminal.getvalue() and "] 2/2" in terminal.getvalue()
+    assert "] 1/2" not in pipe.getvalue() and "[2/2] source" in pipe.getvalue()
