@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from articles.ingest import restore
 from articles.ingest.alignment import ChangeKind, Op, Piece, Refusal
@@ -69,7 +69,7 @@ def describe_changes(changes: dict[ChangeKind, int]) -> str:
         ChangeKind.LINE_BREAK: lambda n: ngettext("%(n)d line break", "%(n)d line breaks", n),
         ChangeKind.SPACE: lambda n: ngettext("%(n)d space", "%(n)d spaces", n),
     }
-    return ", ".join(
+    return pgettext("list separator", ", ").join(
         words[kind](changes[kind]) % {"n": changes[kind]} for kind in words if changes.get(kind)
     )
 

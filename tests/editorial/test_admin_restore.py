@@ -77,6 +77,7 @@ def test_an_editor_fetches_previews_and_applies_the_restore(client, editor, orig
     assert ticks(html) == {first.pk: True, second.pk: True}
     assert "<ins>：</ins>" in html and "<ins>？</ins>" in html  # the title's, restored
     assert "门诊病历。<del>␣</del><ins>¶\n\n</ins>信息科" in html  # the lead's two paragraphs
+    assert re.search(r"标点 \d+ 处，分段 \d+ 处", html)  # what it gets back, counted
     assert first.title == mangle(TITLE)
 
     applied = client.post(

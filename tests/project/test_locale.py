@@ -12,13 +12,14 @@ CATALOGUE = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES"
 
 
 def entries() -> list[tuple[str, str, bool]]:
-    """(msgid, first msgstr, fuzzy) of every entry of django.po but the header."""
+    """(msgid, first msgstr, fuzzy) of every entry of django.po but the header;
+    a msgid with a context is written as the catalogue keys it, context\x04msgid."""
     found = []
     for block in (CATALOGUE / "django.po").read_text().split("\n\n"):
         strings: dict[str, str] = {}
         key = None
         for line in block.splitlines():
-            if m := re.match(r'^(msgid|msgid_plural|msgstr(?:\[0\])?) "(.*)"$', line):
+            if m := re.match(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[0\])?) "(.*)"$', line):
                 key = m.group(1).replace("[0]", "")
                 strings[key] = m.group(2)
             elif line.startswith('"') and key:
@@ -26,7 +27,10 @@ def entries() -> list[tuple[str, str, bool]]:
             elif not line.startswith("#"):
                 key = None
         if strings.get("msgid"):
-            found.append((strings["msgid"], strings.get("msgstr", ""), "fuzzy" in block))
+            msgid = strings["msgid"]
+            if "msgctxt" in strings:
+                msgid = f"{strings['msgctxt']}\x04{msgid}"
+            found.append((msgid, strings.get("msgstr", ""), "fuzzy" in block))
     return found
 
 
