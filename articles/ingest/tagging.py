@@ -1,7 +1,8 @@
 """Automatic tags: which names of the vocabulary an article is about.
 
 Pure Python, no Django. Latin names match case-insensitively as whole words
-(``o1`` is not in ``o10`` or ``Po1``), Chinese names anywhere; at any place
+(``o1`` is not in ``o10`` or ``Po1``), Chinese names anywhere, in Traditional
+or Simplified characters (``開源`` names ``开源``); at any place
 in the text the longest name wins (``Claude 3.5 Opus`` rather than
 ``Claude``). A passing mention does not tag: the name must be in the title,
 subtitle or lead, or come up MIN_MENTIONS times in the body.
@@ -66,7 +67,7 @@ class Tagger:
         self.tag_of: dict[str, str] = {}
         for tag, names in vocabulary:
             for name in (tag, *names):
-                key = " ".join(fold(name).split())
+                key = " ".join(fold(name, simplify=True).split())
                 if key:
                     self.tag_of.setdefault(key, tag)
         self.pattern = _names_pattern(self.tag_of)
@@ -75,12 +76,12 @@ class Tagger:
         """How often each tag is named in a text.
 
         >>> Tagger([("o1", []), ("o1-mini", []), ("阶跃星辰", ["StepFun"])]).mentions(
-        ...     "o1-mini 比 o10 和 Po1 强; 阶跃星辰(StepFun) 与 O1")
-        Counter({'阶跃星辰': 2, 'o1-mini': 1, 'o1': 1})
+        ...     "o1-mini 比 o10 和 Po1 强; 阶跃星辰(StepFun) 与 O1, 階躍星辰")
+        Counter({'阶跃星辰': 3, 'o1-mini': 1, 'o1': 1})
         """
         if self.pattern is None:
             return Counter()
-        text = " ".join(fold(text).split())
+        text = " ".join(fold(text, simplify=True).split())
         return Counter(self.tag_of[m.group()] for m in self.pattern.finditer(text))
 
     def tags(self, title: str, subtitle: str, lead: str, body: str) -> list[str]:

@@ -12,7 +12,7 @@ from articles.ingest import importer
 from articles.ingest.tagging import MIN_MENTIONS, Tagger
 from articles.models import Article, ArticleTag, Link, RemovedTag, Tag, TagAlias, remove_tag
 
-from ..conftest import NO_SHARED, PROJECT_SAMPLES, SHARED_EXAMPLE
+from ..conftest import FIXTURES, NO_SHARED, PROJECT_SAMPLES, SHARED_EXAMPLE
 from ..factories import import_one, make_article
 
 # -- the rules (no database) ----------------------------------------------------
@@ -42,6 +42,8 @@ TAGGER = Tagger(
         ("阶跃星辰（StepFun）不是星辰大海", {"阶跃星辰": 2, "星辰": 1}),
         ("ＳｔｅｐＦｕｎ 全角", {"阶跃星辰": 1}),
         ("Distillation 与蒸馏", {"蒸馏": 2}),
+        # Traditional characters name the Simplified tag (a Traditional post).
+        ("階躍星辰發佈的蒸餾模型", {"阶跃星辰": 1, "蒸馏": 1}),
     ],
 )
 def test_names_match_as_the_rules_say(text, found):
@@ -210,3 +212,12 @@ def test_a_tag_pages_papers_follow_the_listing_each_paper_once():
     assert papers[0].url == "https://arxiv.org/abs/2501.00002"
     assert papers[0].article.get_absolute_url() == newer.get_absolute_url()
     assert search.papers_of([]) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.vocabulary
+def test_a_traditional_post_gets_the_tags_it_names():
+    import_one(FIXTURES / "formats" / "mirror_post_c_traditional_pinyin.txt")
+
+    article = Article.objects.get()
+    assert {"开源", "微调"} <= set(article.tags.values_list("name", flat=True))
