@@ -268,6 +268,7 @@ class ArticleAdmin(ModelAdmin):
     list_filter = [
         NeedsReview,
         ("duplicate_of", admin.EmptyFieldListFilter),
+        ("restored_at", admin.EmptyFieldListFilter),
         "status",
         "edited",
         "published_on",

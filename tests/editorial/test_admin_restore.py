@@ -260,3 +260,19 @@ def test_the_preview_shows_refused_and_unchanged_articles_as_such(client, editor
     assert ticks(html) == {first.pk: True}  # its sections still change
     assert html.count('class="restore-status"') == 1  # the second: refused, with its coverage
     assert re.search(r'class="restore-status">[^<]*\d+%', html)
+
+
+def test_the_article_list_filters_restored_articles(client, editor, origin):
+    source, first, second = mangled_digest(f"{origin}/digest")
+    Article.objects.filter(pk=first.pk).update(restored_at="2026-12-06T00:00:00Z")
+    client.force_login(editor)
+    changelist = reverse("admin:articles_article_changelist")
+
+    restored = client.get(changelist, {"restored_at__isempty": "0"}).content.decode()
+    not_restored = client.get(changelist, {"restored_at__isempty": "1"}).content.decode()
+
+    change = "admin:articles_article_change"
+    assert reverse(change, args=[first.pk]) in restored
+    assert reverse(change, args=[second.pk]) not in restored
+    assert reverse(change, args=[second.pk]) in not_restored
+    assert reverse(change, args=[first.pk]) not in not_restored
