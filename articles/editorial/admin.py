@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from articles.editorial import editing, restoring
-from articles.ingest.reasons import Reason
+from articles.ingest.reasons import Reason, Warn
 from articles.lib.ids import id_from
 from articles.models import (
     Article,
@@ -97,14 +97,14 @@ class SourceAdmin(ModelAdmin):
     list_filter = ["format", "encoding", "parser_version", "published_on"]
     search_fields = ["filename", "title", "origin_url", "page_url", "sha256"]
     readonly_fields = [
-        "sha256", "size", "format", "encoding", "parser_version", "warnings", "imported_at",
+        "sha256", "size", "format", "encoding", "parser_version", "parser_warnings", "imported_at",
         "original_fetched_at", "split_view",
     ]  # fmt: skip
     # The fetched original page (original_html) is never shown: only text
     # extracted from it, through the one sanitiser, reaches a page.
     fields = [
         "filename", "title", "format", "sha256", "size", "encoding", "origin_url", "page_url",
-        "published_on", "parser_version", "warnings", "imported_at", "original_fetched_at",
+        "published_on", "parser_version", "parser_warnings", "imported_at", "original_fetched_at",
         "split_view",
     ]  # fmt: skip
     inlines = [ArticleInline]
@@ -136,6 +136,10 @@ class SourceAdmin(ModelAdmin):
             return None
         source = queryset.get()
         return HttpResponseRedirect(reverse("admin:articles_source_restore", args=[source.pk]))
+
+    @admin.display(description=gettext_lazy("warnings"))
+    def parser_warnings(self, source: Source) -> str:
+        return "; ".join(describe_warning(w) for w in source.warnings or []) or "-"
 
     @admin.display(description=gettext_lazy("raw text and its articles"))
     def split_view(self, source: Source) -> str:
@@ -228,14 +232,42 @@ _REVIEW_REASONS = {
 }
 
 
+# The words for what the parser noticed in a file (articles.ingest.reasons.Warn).
+_WARNINGS = {
+    Warn.NUL_REPLACED: gettext_lazy("%(n)s NUL characters replaced"),
+    Warn.NO_BOM: gettext_lazy("no byte-order mark: read as %(codec)s"),
+    Warn.INVALID_BYTES: gettext_lazy("%(n)s invalid byte sequences in %(codec)s replaced"),
+    Warn.IMPOSSIBLE_DATE: gettext_lazy("impossible publication date “%(date)s” ignored"),
+    Warn.EMPTY_ARTICLE: gettext_lazy("article “%(title)s” has no text and was dropped"),
+}
+
+
+def _described(table: dict, stored: dict, code_type) -> str | None:
+    """A stored code with its parameters in the current language, or None
+    for one this version does not know."""
+    try:
+        text = str(table[code_type(stored["code"])])
+    except (KeyError, TypeError, ValueError):
+        return None
+    params = {k: f"{v:,}" if isinstance(v, int) else v for k, v in stored.items()}
+    try:
+        return text % params if "%(" in text else text
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def describe_warning(warning: dict | str) -> str:
+    """A parser warning stored on a source (older imports stored its English)."""
+    if isinstance(warning, dict):
+        return _described(_WARNINGS, warning, Warn) or str(warning)
+    return str(warning)
+
+
 def describe_reason(reason: dict) -> str:
     """A stored review reason in the current language."""
-    try:
-        text = _REVIEW_REASONS[Reason(reason["code"])]
-    except (KeyError, TypeError, ValueError):
-        return str(reason)  # not a reason this version knows: shown as it is
-    params = {k: f"{v:,}" if isinstance(v, int) else v for k, v in reason.items()}
-    return str(text) % params if "%(" in str(text) else str(text)
+    if isinstance(reason, dict) and isinstance(reason.get("parser"), dict):
+        reason = {**reason, "warning": describe_warning(reason["parser"])}
+    return _described(_REVIEW_REASONS, reason, Reason) or str(reason)
 
 
 class NeedsReview(admin.SimpleListFilter):

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from articles import search
 from articles.ingest import autotag, dedupe, parsing, prepare, review
+from articles.ingest.reasons import ParseWarning
 from articles.ingest.tagging import Tagger
 from articles.lib.urls import make_slug
 from articles.models import (
@@ -218,7 +219,7 @@ def _store(
                 page_url=digest.page_url or "",
                 published_on=digest.published_on,
                 parser_version=parsing.PARSER_VERSION,
-                warnings=digest.warnings,
+                warnings=[w.stored() for w in digest.warnings],
             )
             articles, sections = _write_articles(
                 source, prepared, range(len(digest.articles)), vocabulary
@@ -472,7 +473,7 @@ def reparse_source(source: Source) -> FileResult:
         for position, article in enumerate(source.articles.order_by("span_start"), 1):
             if article.position != position:
                 Article.objects.filter(id=article.id).update(position=position)
-        source.warnings = digest.warnings
+        source.warnings = [w.stored() for w in digest.warnings]
         source.format = digest.format
         source.title = digest.title[:500]
         source.origin_url = digest.origin_url or ""
@@ -495,7 +496,7 @@ def _best_overlap(parsed: parsing.Article, candidates: list[Article]) -> Article
 def _update_article(
     article: Article,
     prepared: prepare.PreparedArticle,
-    warnings: list[str],
+    warnings: list[ParseWarning],
     tag_ids: dict[str, int],
 ) -> int:
     parsed = prepared.parsed
@@ -575,7 +576,7 @@ def dry_run_record(
         origin_url=digest.origin_url,
         page_url=digest.page_url,
         published_on=digest.published_on.isoformat() if digest.published_on else None,
-        warnings=digest.warnings,
+        warnings=[str(w) for w in digest.warnings],
         articles=[
             {
                 "title": a.title,

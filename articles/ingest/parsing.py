@@ -27,6 +27,7 @@ from .formats.common import (  # noqa: F401 (the parser's public names)
     find_urls,
     norm,
 )
+from .reasons import ParseWarning, Warn
 
 PARSER_VERSION = 3  # 3: a plain article's last 原文链接 line is its origin
 
@@ -38,7 +39,7 @@ class Digest:
     origin_url: str | None
     page_url: str | None
     published_on: date | None
-    warnings: list[str]
+    warnings: list[ParseWarning]
     articles: list[Article]
     format: Format = Format.MANGLED_DIGEST
     title: str = ""  # the digest's own title (a Markdown digest's), else ""
@@ -49,7 +50,9 @@ def parse(data: bytes) -> Digest:
     return parse_text(text, encoding, warnings)
 
 
-def parse_text(text: str, encoding: str = "utf-8", warnings: list[str] | None = None) -> Digest:
+def parse_text(
+    text: str, encoding: str = "utf-8", warnings: list[ParseWarning] | None = None
+) -> Digest:
     warnings = list(warnings or [])
     fmt, found = split(text, warnings)
     return Digest(
@@ -79,12 +82,12 @@ def decode(data: bytes) -> tuple[str, str, list[str]]:
     """
     if not data.strip():
         raise ParseError("empty file")
-    warnings: list[str] = []
+    warnings: list[ParseWarning] = []
     text, encoding = _decode_by_bom(data) or _decode_by_guess(data, warnings)
     nuls = text.count("\x00")
     if nuls:
         text = text.replace("\x00", "\ufffd")
-        warnings.append(f"{nuls} NUL character(s) replaced")
+        warnings.append(ParseWarning(Warn.NUL_REPLACED, {"n": nuls}))
     controls = len(_CONTROL.findall(text))
     if (controls + nuls + text.count("\ufffd")) > max(8, len(text) // 20):
         raise ParseError("binary file: too many control or invalid characters")
@@ -111,7 +114,7 @@ def _decode_by_bom(data: bytes) -> tuple[str, str] | None:
     return None
 
 
-def _decode_by_guess(data: bytes, warnings: list[str]) -> tuple[str, str]:
+def _decode_by_guess(data: bytes, warnings: list[ParseWarning]) -> tuple[str, str]:
     # UTF-16 without a BOM shows up as a NUL in every other byte.
     sample = data[:4000]
     if len(sample) >= 8 and sample.count(0) > len(sample) // 3:
@@ -120,7 +123,7 @@ def _decode_by_guess(data: bytes, warnings: list[str]) -> tuple[str, str]:
         codec = "utf-16-le" if odd > even else "utf-16-be"
         text = data.decode(codec, errors="replace")
         if text.count("\ufffd") < len(text) // 100 + 1:
-            warnings.append(f"no byte-order mark; read as {codec}")
+            warnings.append(ParseWarning(Warn.NO_BOM, {"codec": codec}))
             return text, "utf-16"
     try:
         return data.decode("utf-8"), "utf-8"
@@ -138,5 +141,5 @@ def _decode_by_guess(data: bytes, warnings: list[str]) -> tuple[str, str]:
     bad, codec, text = min(candidates)
     if bad > len(text) // 10:
         raise ParseError("undecodable: neither UTF-8 nor GB18030")
-    warnings.append(f"{bad} invalid byte sequence(s) in {codec} replaced with U+FFFD")
+    warnings.append(ParseWarning(Warn.INVALID_BYTES, {"n": bad, "codec": codec}))
     return text, codec

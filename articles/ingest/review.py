@@ -7,9 +7,10 @@ admin filters on them, and "mark reviewed" clears them.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from articles.ingest.parsing import Article
-from articles.ingest.reasons import Reason, reason
+from articles.ingest.reasons import ParseWarning, Reason, Warn, reason
 from articles.lib.text import SENTENCE_END
 
 LONG = 8_000  # characters of text: two articles glued together?
@@ -23,7 +24,7 @@ _DANGLING = re.compile(
 _SENTENCE_END = re.compile(f"[{re.escape(SENTENCE_END)}]$")
 
 
-def reasons(article: Article, warnings: list[str] = ()) -> list[dict]:
+def reasons(article: Article, warnings: Sequence[ParseWarning] = ()) -> list[dict]:
     """Why to look at this article, as stored (see articles.ingest.reasons).
 
     >>> from articles.ingest.parsing import Article, Section
@@ -50,9 +51,9 @@ def reasons(article: Article, warnings: list[str] = ()) -> list[dict]:
     if _heading_like(paragraphs):
         found.append(reason(Reason.HEADING_LIKE))
     found += [
-        reason(Reason.PARSER_WARNING, warning=w)
+        reason(Reason.PARSER_WARNING, warning=str(w), parser=w.stored())
         for w in warnings
-        if not w.startswith("no byte-order mark")
+        if w.code != Warn.NO_BOM
     ]
     return found
 

@@ -114,7 +114,7 @@ def test_every_review_reason_shows_in_the_editors_language():
 
     from articles.editorial.admin import describe_reason
     from articles.ingest import parsing, review
-    from articles.ingest.reasons import Reason
+    from articles.ingest.reasons import ParseWarning, Reason, Warn
 
     def parsed(title: str, sections: list, subtitle: str = "") -> parsing.Article:
         return parsing.Article(title, subtitle, sections, [], 0, 0)
@@ -126,7 +126,8 @@ def test_every_review_reason_shows_in_the_editors_language():
         parsed("标题", [lead]),
         parsed("标题", [parsing.Section("", ["长段落，" * 20, "像个小标题", "长段落。" * 20])]),
     ]
-    found = [r for a in unsure for r in review.reasons(a, ["1 NUL character(s) replaced"])]
+    nul = ParseWarning(Warn.NUL_REPLACED, {"n": 1})
+    found = [r for a in unsure for r in review.reasons(a, [nul])]
     found += [{"code": "no_structure"}, {"code": "title_from_text"}]  # the parser's own
     assert {r["code"] for r in found} == set(Reason)  # every kind there is
     with translation.override("en"):
@@ -134,9 +135,35 @@ def test_every_review_reason_shows_in_the_editors_language():
     assert {"title looks cut", "very long (12,003 characters)", "no structure found"} <= english
     with translation.override("zh-hans"):
         described = {describe_reason(r) for r in found}
-    assert "标题似乎被截断" in described and "解析器：1 NUL character(s) replaced" in described
+    assert "标题似乎被截断" in described and "解析器：替换了 1 个 NUL 字符" in described
     assert not described & english  # none left in English
     assert len(described) == len(english)
+    # A reason stored by an older version, with the parser's English only.
+    old = {"code": "parser_warning", "warning": "1 NUL character(s) replaced"}
+    with translation.override("zh-hans"):
+        assert describe_reason(old) == "解析器：1 NUL character(s) replaced"
+
+
+def test_every_parser_warning_shows_in_the_editors_language():
+    from django.utils import translation
+
+    from articles.editorial.admin import describe_warning
+    from articles.ingest.reasons import ParseWarning, Warn
+
+    params = {"n": 1234, "codec": "gb18030", "date": "2025年2月30日", "title": "空文章"}
+    warnings = [ParseWarning(code, params) for code in Warn]
+    with translation.override("en"):
+        english = [describe_warning(w.stored()) for w in warnings]
+    with translation.override("zh-hans"):
+        chinese = [describe_warning(w.stored()) for w in warnings]
+
+    assert english[2] == "1,234 invalid byte sequences in gb18030 replaced"
+    assert all(c != e for c, e in zip(chinese, english, strict=True))  # each translated
+    assert chinese[3] == "忽略了不可能的发布日期“2025年2月30日”"
+    assert describe_warning("an English line from an older import") == (
+        "an English line from an older import"
+    )
+    assert describe_warning({"code": "unknown"}) == "{'code': 'unknown'}"
 
 
 def test_the_review_queue_gives_its_reasons_in_chinese(client, eve, article):
@@ -231,3 +258,15 @@ def test_no_table_header_of_the_admin_is_left_in_english(client, eve, article):
         if left := [cell for cell in cells if re.search(r"[A-Za-z]{2,}", cell)]:
             english[page] = left
     assert english == {}
+
+
+def test_a_sources_warnings_show_in_the_editors_language(client, eve):
+    source = Source.objects.create(
+        sha256="1" * 64, filename="w.txt", size=1, raw_text="x", encoding="utf-8",
+        parser_version=1, warnings=[{"code": "nul_replaced", "n": 2}, "an older English line"],
+    )  # fmt: skip
+    client.force_login(eve)
+
+    html = client.get(reverse("admin:articles_source_change", args=[source.pk])).content.decode()
+
+    assert "替换了 2 个 NUL 字符; an older English line" in html

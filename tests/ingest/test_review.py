@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from articles.ingest.parsing import Article, Section
+from articles.ingest.reasons import ParseWarning, Warn
 from articles.ingest.review import reasons
 
 SENTENCE = "研究团队在新的基准上评测了模型并公布了全部结果。"  # 24 characters
@@ -47,10 +48,17 @@ def test_a_length_is_kept_as_a_number():
 
 
 def test_parser_warnings_are_reasons_but_a_missing_bom_is_not():
-    found = reasons(article(), ["3 invalid byte sequence(s) in utf-8 replaced with U+FFFD"])
+    invalid = ParseWarning(Warn.INVALID_BYTES, {"n": 3, "codec": "utf-8"})
+    found = reasons(article(), [invalid])
     warning = "3 invalid byte sequence(s) in utf-8 replaced with U+FFFD"
-    assert found == [{"code": "parser_warning", "warning": warning}]
-    assert reasons(article(), ["no byte-order mark; read as utf-16-le"]) == []
+    assert found == [
+        {
+            "code": "parser_warning",
+            "warning": warning,
+            "parser": {"code": "invalid_bytes", "n": 3, "codec": "utf-8"},
+        }
+    ]
+    assert reasons(article(), [ParseWarning(Warn.NO_BOM, {"codec": "utf-16-le"})]) == []
 
 
 def test_a_sentence_ending_title_is_not_cut():

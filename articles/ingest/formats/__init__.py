@@ -17,7 +17,7 @@ Pure Python, no Django.
 from __future__ import annotations
 
 from . import mangled, markdown_digest, mirror_post, plain
-from .common import Format, Split
+from .common import Format, ParseWarning, Split
 
 _PARSERS = {
     Format.MARKDOWN_DIGEST: markdown_digest,
@@ -38,7 +38,7 @@ def detect(text: str) -> Format:
     return Format.PLAIN_TEXT
 
 
-def split(text: str, warnings: list[str]) -> tuple[Format, Split]:
+def split(text: str, warnings: list[ParseWarning]) -> tuple[Format, Split]:
     """The format of ``text`` and what its parser found: at least one article."""
     first = detect(text)
     # A mirror page with no '#Title' may hold one post; Markdown with no

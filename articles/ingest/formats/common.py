@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from articles.ingest.reasons import Reason
+from articles.ingest.reasons import ParseWarning, Reason, Warn
 from articles.lib.text import (  # noqa: F401 (the formats' too)
     HAN,
     SENTENCE_END,
@@ -234,7 +234,7 @@ def leading_chrome_end(text: str) -> int:
     return body_start
 
 
-def published_in(text: str, warnings: list[str]) -> date | None:
+def published_in(text: str, warnings: list[ParseWarning]) -> date | None:
     """The first publication date named in ``text`` (chrome), if any."""
     found = PUBLISHED.search(chrome_line(text))
     if not found:
@@ -242,7 +242,7 @@ def published_in(text: str, warnings: list[str]) -> date | None:
     try:
         return date(*(int(g) for g in found.groups()))
     except ValueError:
-        warnings.append(f"ignored impossible publication date {found.group(0)!r}")
+        warnings.append(ParseWarning(Warn.IMPOSSIBLE_DATE, {"date": found.group(0)}))
         return None
 
 

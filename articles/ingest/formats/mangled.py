@@ -22,7 +22,9 @@ from .common import (
     PLACEHOLDER,
     SENTENCE_END,
     Article,
+    ParseWarning,
     Split,
+    Warn,
     body_article,
     cut_headline_piece,
     ends_with_url,
@@ -49,7 +51,7 @@ def _all_starts(text: str) -> tuple[int, ...]:
     return tuple(_article_starts(text, 0, len(text)))
 
 
-def parse(text: str, warnings: list[str]) -> Split:
+def parse(text: str, warnings: list[ParseWarning]) -> Split:
     body_start = leading_chrome_end(text)
     body_end, page_url = trailing_chrome(text, body_start)
 
@@ -79,13 +81,13 @@ def parse(text: str, warnings: list[str]) -> Split:
     )
 
 
-def _parse_article(raw: str, start: int, end: int, warnings: list[str]) -> Article | None:
+def _parse_article(raw: str, start: int, end: int, warnings: list[ParseWarning]) -> Article | None:
     title, subtitle, rest = headline(readable(raw)[1:])
     if not norm(title):
         return None
     article = body_article(title, subtitle, rest, start, end)
     if article is None:
-        warnings.append(f"article {title!r} has no text and was dropped")
+        warnings.append(ParseWarning(Warn.EMPTY_ARTICLE, {"title": title}))
     return article
 
 

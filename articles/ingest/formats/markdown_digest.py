@@ -24,6 +24,7 @@ from datetime import date
 from .common import (
     ORIGIN,
     Article,
+    ParseWarning,
     Section,
     Split,
     chrome_line,
@@ -93,7 +94,7 @@ def detect(text: str) -> int:
     return found if found >= 2 else 0
 
 
-def parse(text: str, warnings: list[str]) -> Split:
+def parse(text: str, warnings: list[ParseWarning]) -> Split:
     meta = _front_matter(text)
     headings = _headings(text)
     title_headings, rest = _title_headings(headings)

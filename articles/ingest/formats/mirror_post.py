@@ -30,6 +30,7 @@ from .common import (
     RELATED_HEADER,
     SENTENCE_END,
     TITLE_FROM_TEXT,
+    ParseWarning,
     Split,
     body_article,
     chrome_line,
@@ -71,7 +72,7 @@ def detect(text: str) -> int:
     return score if score >= 2 else 0
 
 
-def parse(text: str, warnings: list[str]) -> Split:
+def parse(text: str, warnings: list[ParseWarning]) -> Split:
     lines = lines_of(text)
     crumb = next(
         (

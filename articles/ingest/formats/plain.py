@@ -13,6 +13,7 @@ from .common import (
     ORIGIN,
     SENTENCE_END,
     Article,
+    ParseWarning,
     Split,
     body_article,
     chrome_line,
@@ -42,7 +43,7 @@ def detect(text: str) -> int:
     return 1  # any text may be plain text; it is what is left when nothing else fits
 
 
-def parse(text: str, warnings: list[str]) -> Split:
+def parse(text: str, warnings: list[ParseWarning]) -> Split:
     """A title line, then the body: nothing when the first line is prose."""
     start, end = _content_span(text)
     end, origin = _origin_at_end(text, start, end)
@@ -67,7 +68,7 @@ def parse(text: str, warnings: list[str]) -> Split:
     return Split([article] if article else [], origin_url=origin, published_on=published_on)
 
 
-def unstructured(text: str, warnings: list[str]) -> Split:
+def unstructured(text: str, warnings: list[ParseWarning]) -> Split:
     """The whole text as one article needing review, titled by the best
     candidate: a heading-like first line, else its first sentence, cut.
     A mirror's breadcrumb on top is left out."""
