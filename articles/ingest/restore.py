@@ -342,7 +342,11 @@ class SourceResult:
     source_id: int
     name: str
     status: Status
-    reason: str = ""
+    # Why it was left as it was: an ``originals.Reason`` or an alignment
+    # ``Refusal``, with the HTTP status or the best coverage found.
+    refusal: Reason | Refusal | None = None
+    http_status: int | None = None
+    coverage: float | None = None
     url: str = ""
     fetched: bool = False  # the origin was fetched now (not read from the source)
     restored: int = 0  # articles written (or that would be, on a dry run)
@@ -350,6 +354,20 @@ class SourceResult:
     skipped_edited: int = 0
     unchanged: int = 0
     plan: RestorePlan | None = None
+
+    @property
+    def reason(self) -> str:
+        """One line, in the logs' English: ``http_status 404``."""
+        if self.status == Status.NO_ORIGIN:
+            return "no http(s) origin URL"
+        if self.refusal is None:
+            return ""
+        line = self.refusal.value
+        if self.http_status:
+            line += f" {self.http_status}"
+        if self.coverage is not None:
+            line += f" (coverage {self.coverage:.0%})"
+        return line
 
 
 Fetch = Callable[[str, Policy], Fetched]
@@ -371,7 +389,6 @@ def restore_source(
     result = SourceResult(source.id, source.filename, Status.NO_ORIGIN, url=source.original_url)
     stored = source.original_html and not refetch
     if not stored and not result.url:
-        result.reason = "no http(s) origin URL"
         return result
     try:
         if stored:
@@ -384,7 +401,7 @@ def restore_source(
             extracted = extract_fetched(fetched)
     except OriginalRefused as exc:
         result.status = Status.UNREACHABLE if exc.reason in _UNREACHABLE else Status.REFUSED
-        result.reason = exc.reason.value + (f" {exc.status}" if exc.status else "")
+        result.refusal, result.http_status = exc.reason, exc.status
         return result
 
     plan = plan_restore(
@@ -402,7 +419,7 @@ def restore_source(
     if plan.articles and result.refused == len(plan.articles):
         result.status = Status.REFUSED
         best = max(plan.articles, key=lambda a: a.coverage)
-        result.reason = f"{best.reason or Refusal.LOW_COVERAGE} (coverage {best.coverage:.0%})"
+        result.refusal, result.coverage = best.reason or Refusal.LOW_COVERAGE, best.coverage
         return result
     result.status = Status.RESTORED
     if dry_run:

@@ -192,6 +192,7 @@ def test_the_command_reports_each_source_and_a_summary(origin):
         "3 source(s): restored 2 article(s) in 1 source(s), 1 refused, 1 unreachable, "
         "0 without origin"
     )
+    assert lines[4:] == ["  refused: 1 low_coverage", "  unreachable: 1 http_status 404"]
 
 
 def test_the_command_dry_run_names_what_it_would_restore(origin):

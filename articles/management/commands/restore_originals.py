@@ -93,10 +93,10 @@ def _summary(results: list[restore.SourceResult], seconds: float, dry_run: bool)
 
 
 def _why(results: list[restore.SourceResult], status: restore.Status) -> str:
-    """ "2 low_coverage, 1 no_text": the reasons of the sources left as they were."""
+    """ "2 low_coverage, 1 http_status 404": why sources were left as they were."""
     reasons: dict[str, int] = {}
     for r in results:
-        if r.status == status:
-            code = r.reason.split(" (")[0]
+        if r.status == status and r.refusal is not None:
+            code = r.refusal.value + (f" {r.http_status}" if r.http_status else "")
             reasons[code] = reasons.get(code, 0) + 1
     return ", ".join(f"{n} {code}" for code, n in sorted(reasons.items()))
