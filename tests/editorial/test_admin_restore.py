@@ -8,13 +8,17 @@ import re
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.editorial.restoring import diff_html
 from articles.ingest.alignment import Op, Piece
+from articles.lib.markup import paragraphs_to_markdown
 from articles.models import Article, Source
+from tests.factories import make_article
 from tests.ingest.test_alignment import mangle
-from tests.origin_site import DIGEST, SECOND_TITLE, TITLE, Handler, mangled_digest
+from tests.origin_site import DIGEST, SECOND, SECOND_TITLE, TITLE, Handler, mangled_digest
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("allow_local")]
 
@@ -276,3 +280,21 @@ def test_the_article_list_filters_restored_articles(client, editor, origin):
     assert reverse(change, args=[second.pk]) not in restored
     assert reverse(change, args=[second.pk]) in not_restored
     assert reverse(change, args=[first.pk]) not in not_restored
+
+
+def test_the_preview_costs_the_same_queries_for_two_articles_or_six(client, editor, origin):
+    client.force_login(editor)
+
+    def queries(more: int) -> int:
+        source, _, _ = mangled_digest(f"{origin}/digest")
+        body = paragraphs_to_markdown([mangle(" ".join(SECOND))])
+        for n in range(more):
+            make_article(f"{mangle(SECOND_TITLE)}{n}", [("", body), ("小结", body)], source=source)
+        source.original_html = DIGEST
+        source.save()
+        with CaptureQueriesContext(connection) as ctx:
+            html = client.get(restore_url(source)).content.decode()
+        assert html.count('class="module restore-article') == 2 + more
+        return len(ctx.captured_queries)
+
+    assert queries(0) == queries(4)
