@@ -72,7 +72,7 @@ def parse_text(
 # Bytes to text
 
 
-def decode(data: bytes) -> tuple[str, str, list[str]]:
+def decode(data: bytes) -> tuple[str, str, list[ParseWarning]]:
     """Return ``(text, encoding, warnings)`` or raise ParseError.
 
     Tries the BOMs, then strict UTF-8, then GB18030 (a superset of GBK), and

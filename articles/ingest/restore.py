@@ -173,36 +173,33 @@ def _plan_article(
         if plain is not None:
             parts.append("\n\n".join(plain[0]))
     restoration = align_parts(parts, original, min_coverage=min_coverage)
+    accepted = restoration.accepted
     aligned = iter(restoration.parts)
     title, subtitle = next(aligned), next(aligned)
     planned = []
     for section, plain in zip(sections, plains, strict=True):
         heading = next(aligned)
+        new_heading = _one_line(heading.restored, section.heading) if accepted else section.heading
         entry = SectionRestore(
             section.id,
             section.heading,
             section.body,
-            new_heading=_one_line(heading.restored, section.heading),
+            new_heading=new_heading,
             new_body=section.body,
-            heading_pieces=heading.pieces,
+            heading_pieces=diff_pieces(section.heading, new_heading),
             kept=plain is None,
         )
         if plain is not None:
             body = next(aligned)
             entry.body_pieces = body.pieces
-            if restoration.accepted:
+            if accepted:
                 paragraphs = [p for p in re.split(r"\n\s*\n", body.restored) if p.strip()]
                 entry.new_body = paragraphs_to_markdown([p.strip() for p in paragraphs], plain[1])
-        if not restoration.accepted:
-            entry.new_heading = section.heading
         planned.append(entry)
-    accepted = restoration.accepted
     new_title = _one_line(title.restored, article.title)[:500] if accepted else article.title
     new_subtitle = (
         _one_line(subtitle.restored, article.subtitle)[:500] if accepted else article.subtitle
     )
-    for entry in planned:
-        entry.heading_pieces = diff_pieces(entry.heading, entry.new_heading)
     return ArticleRestore(
         article.id,
         article.title,
@@ -356,18 +353,20 @@ class SourceResult:
     plan: RestorePlan | None = None
 
     @property
-    def reason(self) -> str:
-        """One line, in the logs' English: ``http_status 404``."""
-        if self.status == Status.NO_ORIGIN:
-            return "no http(s) origin URL"
+    def cause(self) -> str:
+        """The refusal's code, with its HTTP status: ``http_status 404``."""
         if self.refusal is None:
             return ""
-        line = self.refusal.value
-        if self.http_status:
-            line += f" {self.http_status}"
+        return self.refusal.value + (f" {self.http_status}" if self.http_status else "")
+
+    @property
+    def reason(self) -> str:
+        """One line, in the logs' English: ``low_coverage (coverage 3%)``."""
+        if self.status == Status.NO_ORIGIN:
+            return "no http(s) origin URL"
         if self.coverage is not None:
-            line += f" (coverage {self.coverage:.0%})"
-        return line
+            return f"{self.cause} (coverage {self.coverage:.0%})"
+        return self.cause
 
 
 Fetch = Callable[[str, Policy], Fetched]

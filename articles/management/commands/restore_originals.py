@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -94,9 +95,5 @@ def _summary(results: list[restore.SourceResult], seconds: float, dry_run: bool)
 
 def _why(results: list[restore.SourceResult], status: restore.Status) -> str:
     """ "2 low_coverage, 1 http_status 404": why sources were left as they were."""
-    reasons: dict[str, int] = {}
-    for r in results:
-        if r.status == status and r.refusal is not None:
-            code = r.refusal.value + (f" {r.http_status}" if r.http_status else "")
-            reasons[code] = reasons.get(code, 0) + 1
-    return ", ".join(f"{n} {code}" for code, n in sorted(reasons.items()))
+    causes = Counter(r.cause for r in results if r.status == status and r.cause)
+    return ", ".join(f"{n} {cause}" for cause, n in sorted(causes.items()))
