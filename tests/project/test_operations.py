@@ -34,6 +34,22 @@ def test_check_deploy_passes_with_production_settings():
     assert "no issues" in result.stdout
 
 
+def test_a_process_starts_without_the_page_extractor():
+    # trafilatura and lxml weigh 12 MB a process; only a restore needs them.
+    code = (
+        "import sys, django; django.setup(); "
+        "from django.contrib import admin; admin.autodiscover(); "
+        "import newsroom.urls; "
+        "print(sorted(m for m in ('trafilatura', 'lxml') if m in sys.modules))"
+    )
+    env = {"DJANGO_SETTINGS_MODULE": "newsroom.settings", "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
 def test_every_page_sends_a_strict_content_security_policy(client):
     response = client.get("/")
     policy = response["Content-Security-Policy"]
